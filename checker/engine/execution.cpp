@@ -1,0 +1,1066 @@
+#include "checker/engine/execution.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <exception>
+#include <limits>
+#include <new>
+#include <stdexcept>
+#include <utility>
+
+namespace checker {
+
+std::string_view to_string(ObjectKind kind) {
+    switch (kind) {
+    case ObjectKind::mutex: return "mutex";
+    case ObjectKind::condvar: return "condvar";
+    case ObjectKind::atomic: return "atomic";
+    case ObjectKind::cell: return "cell";
+    }
+    return "object";
+}
+
+std::string_view to_string(OpKind kind) {
+    switch (kind) {
+    case OpKind::lock: return "lock";
+    case OpKind::unlock: return "unlock";
+    case OpKind::wait: return "wait";
+    case OpKind::timed_wait: return "timed_wait";
+    case OpKind::wakeup_timeout: return "wakeup_timeout";
+    case OpKind::wakeup_spurious: return "wakeup_spurious";
+    case OpKind::reacquire: return "reacquire";
+    case OpKind::signal: return "signal";
+    case OpKind::broadcast: return "broadcast";
+    case OpKind::load: return "load";
+    case OpKind::store: return "store";
+    case OpKind::rmw: return "rmw";
+    case OpKind::spawn: return "spawn";
+    case OpKind::join: return "join";
+    case OpKind::pause: return "pause";
+    case OpKind::pause_end: return "pause_end";
+    case OpKind::yield: return "yield";
+    }
+    return "unknown";
+}
+
+std::string_view to_string(ViolationKind kind) {
+    switch (kind) {
+    case ViolationKind::check_failed: return "check_failed";
+    case ViolationKind::misuse: return "misuse";
+    case ViolationKind::panic: return "panic";
+    case ViolationKind::deadlock: return "deadlock";
+    case ViolationKind::livelock: return "livelock";
+    case ViolationKind::data_race: return "data_race";
+    case ViolationKind::use_after_destroy: return "use_after_destroy";
+    case ViolationKind::leak: return "leak";
+    case ViolationKind::lock_order: return "lock_order";
+    case ViolationKind::property: return "property";
+    case ViolationKind::uncaught_exception: return "uncaught_exception";
+    }
+    return "unknown";
+}
+
+bool dependent(const Footprint& a, const Footprint& b) {
+    for (int i = 0; i < a.count; ++i) {
+        for (int j = 0; j < b.count; ++j) {
+            const Access& x = a.accesses[i];
+            const Access& y = b.accesses[j];
+            if (x.object != y.object)
+                continue;
+            if (x.mode == AccessMode::sync || y.mode == AccessMode::sync ||
+                x.mode == AccessMode::write || y.mode == AccessMode::write)
+                return true;
+        }
+    }
+    return false;
+}
+
+namespace {
+
+std::string format_loc(const SourceLoc& loc) {
+    return fmt::format("{}:{}", loc.file, loc.line);
+}
+
+bool has_acquire(std::memory_order order) {
+    return order == std::memory_order_acquire || order == std::memory_order_acq_rel ||
+           order == std::memory_order_seq_cst || order == std::memory_order_consume;
+}
+
+bool has_release(std::memory_order order) {
+    return order == std::memory_order_release || order == std::memory_order_acq_rel ||
+           order == std::memory_order_seq_cst;
+}
+
+// Footprint of an operation on its objects; shared by pending transitions
+// and recorded steps so that both sides of a dependency agree.
+Footprint footprint_of(OpKind op, ObjectId object, ObjectId object2) {
+    Footprint footprint;
+    switch (op) {
+    case OpKind::lock:
+    case OpKind::unlock:
+    case OpKind::reacquire:
+        footprint.add(object, AccessMode::sync);
+        break;
+    case OpKind::wait:
+        footprint.add(object, AccessMode::sync);
+        footprint.add(object2, AccessMode::sync);
+        break;
+    case OpKind::timed_wait:
+        footprint.add(object, AccessMode::sync);
+        footprint.add(object2, AccessMode::sync);
+        footprint.add(clock_object, AccessMode::read);
+        break;
+    case OpKind::wakeup_timeout:
+    case OpKind::wakeup_spurious:
+        footprint.add(object, AccessMode::sync);
+        footprint.add(clock_object, AccessMode::write);
+        break;
+    case OpKind::signal:
+    case OpKind::broadcast:
+        footprint.add(object, AccessMode::sync);
+        break;
+    case OpKind::load:
+        footprint.add(object, AccessMode::read);
+        break;
+    case OpKind::store:
+    case OpKind::rmw:
+        footprint.add(object, AccessMode::write);
+        break;
+    case OpKind::spawn:
+        footprint.add(thread_table_object, AccessMode::write);
+        break;
+    case OpKind::pause:
+        if (object2 >= 0)
+            footprint.add(object2, AccessMode::sync);
+        footprint.add(clock_object, AccessMode::read);
+        break;
+    case OpKind::pause_end:
+        footprint.add(clock_object, AccessMode::write);
+        break;
+    case OpKind::join:
+    case OpKind::yield:
+        break;
+    }
+    return footprint;
+}
+
+}  // namespace
+
+Execution::Execution(const Program& program, const Options& options, Strategy& strategy,
+                     StackPool& stacks)
+    : program_(program), options_(options), strategy_(strategy), stacks_(stacks) {}
+
+Execution::~Execution() {
+    for (const Allocation& allocation : allocations_)
+        ::operator delete(allocation.memory, std::align_val_t(allocation.alignment));
+}
+
+Execution& Execution::require_current(const char* operation) {
+    if (current_ == nullptr)
+        throw std::logic_error(fmt::format(
+            "{} called outside a checker execution: create sim objects and threads only "
+            "inside the program's main body",
+            operation));
+    return *current_;
+}
+
+// --- the scheduling loop ------------------------------------------------------
+
+void Execution::run() {
+    if (ran_)
+        throw std::logic_error("Execution::run called twice");
+    ran_ = true;
+    Execution* outer = current_;
+    current_ = this;
+    if (program_.observers)
+        observers_ = program_.observers();
+
+    auto main = std::make_unique<ThreadRecord>();
+    main->handle.id = 0;
+    main->handle.name = "main";
+    threads_.push_back(std::move(main));
+    thread_info_.push_back(ThreadInfo{"main", "main", -1, SourceLoc{}});
+    threads_[0]->fiber = std::make_unique<Fiber>(stacks_, [this] {
+        try {
+            program_.main();
+        } catch (const ExecutionAborted&) {
+        } catch (const std::exception& error) {
+            if (!violation_)
+                violation_ = Violation{ViolationKind::uncaught_exception, "uncaught_exception",
+                                       fmt::format("main threw: {}", error.what()),
+                                       static_cast<int>(steps_.size()) - 1, {0}, {}, {}};
+        }
+        threads_[0]->state = State::finished;
+        tick(0);
+    });
+    start_thread(0);
+
+    std::vector<ThreadId> enabled;
+    while (!violation_ && cut_ == CutReason::none) {
+        collect_enabled(enabled);
+        if (enabled.empty())
+            break;
+        if (static_cast<int>(steps_.size()) >= options_.max_steps) {
+            report(Violation{ViolationKind::livelock, "livelock",
+                             fmt::format("the execution exceeded the step bound of {} steps "
+                                         "(raise --max-steps if it is not a livelock)",
+                                         options_.max_steps),
+                             static_cast<int>(steps_.size()) - 1, enabled, {}, {}});
+            break;
+        }
+        SchedulingPoint point;
+        point.depth = static_cast<int>(steps_.size());
+        point.enabled = enabled;
+        point.previous = previous_;
+        point.previous_enabled =
+            previous_ >= 0 && threads_[previous_]->state == State::ready &&
+            std::find(enabled.begin(), enabled.end(), previous_) != enabled.end();
+        point.preemptions = preemptions_;
+        point.execution = this;
+        ThreadId chosen = strategy_.pick_thread(point);
+        if (chosen < 0) {
+            cut_ = CutReason::sleep_set;
+            break;
+        }
+        if (std::find(enabled.begin(), enabled.end(), chosen) == enabled.end())
+            throw std::logic_error(fmt::format(
+                "strategy picked thread {} which is not enabled at step {}", chosen, point.depth));
+        decisions_.push_back(
+            Decision{DecisionKind::thread, chosen, static_cast<int>(threads_.size())});
+
+        Step step;
+        step.index = static_cast<int>(steps_.size());
+        step.thread = chosen;
+        step.enabled = enabled;
+        if (point.previous_enabled && chosen != previous_) {
+            step.preemption = true;
+            ++preemptions_;
+        }
+        steps_.push_back(std::move(step));
+        take_step(chosen);
+        previous_ = chosen;
+
+        while (!unstarted_.empty() && !violation_ && cut_ == CutReason::none) {
+            ThreadId thread = unstarted_.front();
+            unstarted_.erase(unstarted_.begin());
+            start_thread(thread);
+        }
+        if (!violation_ && cut_ == CutReason::none) {
+            for (auto& observer : observers_)
+                observer->on_step(*this, steps_.back());
+        }
+    }
+    finish();
+    current_ = outer;
+}
+
+void Execution::start_thread(ThreadId thread) {
+    ThreadRecord& record = *threads_[thread];
+    record.started = true;
+    running_ = thread;
+    record.fiber->resume();
+    running_ = -1;
+}
+
+void Execution::take_step(ThreadId thread) {
+    ThreadRecord& record = *threads_[thread];
+    Step& step = current_step();
+    step.loc = record.pending.loc;
+    if (record.state == State::blocked) {
+        wake_blocked(thread, step);
+        return;
+    }
+    if (record.state == State::sleeping) {
+        step.op = OpKind::pause_end;
+        step.object = -1;
+        step.object2 = record.pending.object;
+        now_ = std::max(now_, record.deadline);
+        record.timer_active = false;
+        record.state = State::ready;
+        record.woken_by = -1;
+        record.pending.op = record.pending.object >= 0 ? OpKind::reacquire : OpKind::yield;
+        tick(thread);
+        return;
+    }
+    step.op = record.pending.op;
+    step.object = record.pending.object;
+    step.object2 = record.pending.object2;
+    if (record.pending.op == OpKind::reacquire || record.pending.op == OpKind::join ||
+        record.woken_by >= 0)
+        step.enabled_by = record.woken_by;
+    record.woken_by = -1;
+    running_ = thread;
+    record.fiber->resume();
+    running_ = -1;
+}
+
+void Execution::wake_blocked(ThreadId thread, Step& step) {
+    ThreadRecord& record = *threads_[thread];
+    bool timer_due = timer_counts(record) && record.deadline == earliest_deadline();
+    bool spurious = spurious_possible(record);
+    int wakeup = timer_due ? 0 : 1;
+    if (timer_due && spurious)
+        wakeup = choose(DecisionKind::wakeup, 2);
+
+    ObjectId cv = record.pending.object2;
+    auto& waiters = object_state_[cv].condvar.waiters;
+    waiters.erase(std::remove(waiters.begin(), waiters.end(), thread), waiters.end());
+    step.object = cv;
+    step.object2 = record.pending.object;
+    if (wakeup == 0) {
+        step.op = OpKind::wakeup_timeout;
+        ++timeouts_fired_;
+        now_ = std::max(now_, record.deadline);
+        record.timed_out = true;
+    } else {
+        step.op = OpKind::wakeup_spurious;
+        ++spurious_used_;
+        record.timed_out = false;
+    }
+    step.result = record.timed_out ? 1 : 0;
+    record.timer_active = false;
+    record.state = State::ready;
+    record.woken_by = -1;
+    tick(thread);
+}
+
+int Execution::choose(DecisionKind kind, int alternatives) {
+    int value = strategy_.pick_value(kind, alternatives);
+    if (value < 0 || value >= alternatives)
+        throw std::logic_error(fmt::format("strategy picked {} value {} of {} alternatives",
+                                           to_string(kind), value, alternatives));
+    Decision decision{kind, value, alternatives};
+    decisions_.push_back(decision);
+    current_step().choices.push_back(decision);
+    return value;
+}
+
+bool Execution::timer_counts(const ThreadRecord& record) const {
+    if (!record.timer_active)
+        return false;
+    if (record.timer_is_pause)
+        return true;
+    return options_.timeouts && timeouts_fired_ < options_.max_timeouts;
+}
+
+bool Execution::spurious_possible(const ThreadRecord& record) const {
+    return record.state == State::blocked && spurious_used_ < options_.max_spurious_wakeups;
+}
+
+std::int64_t Execution::earliest_deadline() const {
+    std::int64_t earliest = std::numeric_limits<std::int64_t>::max();
+    for (const auto& record : threads_) {
+        if (record->state != State::finished && timer_counts(*record))
+            earliest = std::min(earliest, record->deadline);
+    }
+    return earliest;
+}
+
+bool Execution::transition_enabled(ThreadId thread) const {
+    const ThreadRecord& record = *threads_[thread];
+    switch (record.state) {
+    case State::finished:
+        return false;
+    case State::ready:
+        switch (record.pending.op) {
+        case OpKind::lock:
+        case OpKind::reacquire:
+            return object_state_[record.pending.object].mutex.owner < 0;
+        case OpKind::join:
+            return threads_[record.pending.object2]->state == State::finished;
+        default:
+            return true;
+        }
+    case State::blocked:
+        return (timer_counts(record) && record.deadline == earliest_deadline()) ||
+               spurious_possible(record);
+    case State::sleeping:
+        return record.deadline == earliest_deadline();
+    }
+    return false;
+}
+
+void Execution::collect_enabled(std::vector<ThreadId>& enabled) {
+    enabled.clear();
+    for (ThreadId thread = 0; thread < static_cast<ThreadId>(threads_.size()); ++thread) {
+        if (threads_[thread]->started && transition_enabled(thread))
+            enabled.push_back(thread);
+    }
+}
+
+bool Execution::thread_finished(ThreadId thread) const {
+    return threads_[thread]->state == State::finished;
+}
+
+Footprint Execution::next_footprint(ThreadId thread) const {
+    const ThreadRecord& record = *threads_[thread];
+    switch (record.state) {
+    case State::blocked:
+        return footprint_of(OpKind::wakeup_timeout, record.pending.object2, -1);
+    case State::sleeping:
+        return footprint_of(OpKind::pause_end, -1, -1);
+    case State::ready:
+        return footprint_of(record.pending.op, record.pending.object, record.pending.object2);
+    case State::finished:
+        break;
+    }
+    return Footprint{};
+}
+
+Footprint Execution::step_footprint(const Step& step) {
+    return footprint_of(step.op, step.object, step.object2);
+}
+
+bool Execution::schedule(const PendingOp& op) {
+    if (aborting_) {
+        if (std::uncaught_exceptions() > 0)
+            return false;
+        throw ExecutionAborted{};
+    }
+    ThreadRecord& record = running_record();
+    record.pending = op;
+    suspend_running();
+    tick(running_);
+    return true;
+}
+
+void Execution::suspend_running() {
+    ThreadRecord& record = running_record();
+    record.fiber->suspend();
+    // Resumed: by the scheduler for a step, or by teardown to unwind.
+    if (aborting_ && std::uncaught_exceptions() == 0)
+        throw ExecutionAborted{};
+}
+
+// --- objects ------------------------------------------------------------------
+
+ObjectId Execution::create_object(ObjectKind kind, const char* name, SourceLoc loc) {
+    ObjectId id = static_cast<ObjectId>(object_info_.size());
+    ObjectInfo info;
+    info.kind = kind;
+    info.name = fmt::format("{}#{}", name != nullptr && *name != '\0' ? name : to_string(kind), id);
+    info.creator = running_;
+    info.created_at = loc;
+    object_info_.push_back(std::move(info));
+    object_state_.emplace_back();
+    return id;
+}
+
+void Execution::destroy_object(ObjectId object, SourceLoc loc) {
+    if (aborting_ || object < 0 || object >= static_cast<ObjectId>(object_info_.size()))
+        return;
+    ObjectInfo& info = object_info_[object];
+    if (!info.alive) {
+        fail(ViolationKind::use_after_destroy,
+             fmt::format("{} destroyed twice: first at {}", info.name, format_loc(info.destroyed_at)),
+             loc);
+    }
+    if (info.kind == ObjectKind::mutex && object_state_[object].mutex.owner >= 0) {
+        fail(ViolationKind::misuse,
+             fmt::format("{} destroyed while {} holds it", info.name,
+                         describe_thread(object_state_[object].mutex.owner)),
+             loc);
+    }
+    if (info.kind == ObjectKind::condvar && !object_state_[object].condvar.waiters.empty()) {
+        fail(ViolationKind::misuse,
+             fmt::format("{} destroyed while {} waits on it", info.name,
+                         describe_thread(object_state_[object].condvar.waiters.front())),
+             loc);
+    }
+    info.alive = false;
+    info.destroyed_at = loc;
+    info.destroyed_at_step = static_cast<int>(steps_.size()) - 1;
+}
+
+void Execution::check_alive(ObjectId object, SourceLoc loc) {
+    if (aborting_)
+        return;
+    if (object < 0 || object >= static_cast<ObjectId>(object_info_.size()))
+        fail(ViolationKind::misuse,
+             fmt::format("operation on an object (id {}) that was not created in this "
+                         "execution: sim objects must be created inside the program",
+                         object),
+             loc);
+    const ObjectInfo& info = object_info_[object];
+    if (!info.alive) {
+        Violation violation{ViolationKind::use_after_destroy, "use_after_destroy",
+                            fmt::format("use of {} after it was destroyed at {} (step {})",
+                                        info.name, format_loc(info.destroyed_at),
+                                        info.destroyed_at_step),
+                            static_cast<int>(steps_.size()) - 1,
+                            {running_},
+                            {object},
+                            loc};
+        report(std::move(violation));
+    }
+}
+
+std::string Execution::describe_object(ObjectId object) const {
+    if (object == thread_table_object)
+        return "threads";
+    if (object == clock_object)
+        return "clock";
+    if (object < 0 || object >= static_cast<ObjectId>(object_info_.size()))
+        return fmt::format("object#{}", object);
+    return object_info_[object].name;
+}
+
+std::string Execution::describe_thread(ThreadId thread) const {
+    if (thread < 0 || thread >= static_cast<ThreadId>(thread_info_.size()))
+        return fmt::format("thread#{}", thread);
+    const ThreadInfo& info = thread_info_[thread];
+    if (info.given_name.empty() || info.given_name == info.name)
+        return info.name;
+    return fmt::format("{} ({})", info.name, info.given_name);
+}
+
+// --- mutexes ------------------------------------------------------------------
+
+void Execution::mutex_lock(ObjectId mutex, SourceLoc loc) {
+    check_alive(mutex, loc);
+    if (!aborting_ && object_state_[mutex].mutex.owner == running_)
+        fail(ViolationKind::deadlock,
+             fmt::format("{} locks {}, which it already holds", describe_thread(running_),
+                         describe_object(mutex)),
+             loc);
+    if (!schedule(PendingOp{OpKind::lock, mutex, -1, loc}))
+        return;
+    acquire(running_, mutex, loc);
+}
+
+void Execution::mutex_unlock(ObjectId mutex, SourceLoc loc) {
+    check_alive(mutex, loc);
+    if (!aborting_ && object_state_[mutex].mutex.owner != running_)
+        fail(ViolationKind::misuse,
+             fmt::format("{} unlocks {}, which it does not hold", describe_thread(running_),
+                         describe_object(mutex)),
+             loc);
+    if (!schedule(PendingOp{OpKind::unlock, mutex, -1, loc}))
+        return;
+    release(running_, mutex);
+}
+
+bool Execution::mutex_owned(ObjectId mutex) const {
+    if (mutex < 0 || mutex >= static_cast<ObjectId>(object_state_.size()))
+        return false;
+    return running_ >= 0 && object_state_[mutex].mutex.owner == running_;
+}
+
+void Execution::acquire(ThreadId thread, ObjectId mutex, SourceLoc loc) {
+    MutexState& state = object_state_[mutex].mutex;
+    state.owner = thread;
+    ThreadRecord& record = *threads_[thread];
+    record.clock.join(state.release_clock);
+    if (options_.detect_lock_order)
+        note_lock_order(thread, mutex, loc);
+    record.held.push_back(mutex);
+}
+
+void Execution::release(ThreadId thread, ObjectId mutex) {
+    MutexState& state = object_state_[mutex].mutex;
+    state.owner = -1;
+    ThreadRecord& record = *threads_[thread];
+    state.release_clock = record.clock;
+    auto it = std::find(record.held.begin(), record.held.end(), mutex);
+    if (it != record.held.end())
+        record.held.erase(it);
+}
+
+void Execution::note_lock_order(ThreadId thread, ObjectId mutex, SourceLoc loc) {
+    const ThreadRecord& record = *threads_[thread];
+    int step = static_cast<int>(steps_.size()) - 1;
+    for (ObjectId held : record.held) {
+        bool known = false;
+        for (const LockEdge& edge : lock_edges_) {
+            if (edge.from == held && edge.to == mutex) {
+                known = true;
+                break;
+            }
+        }
+        if (known)
+            continue;
+        // A path mutex -> ... -> held closes a cycle with the new edge.
+        std::vector<ObjectId> frontier{mutex};
+        std::vector<ObjectId> seen{mutex};
+        std::vector<const LockEdge*> via(object_info_.size(), nullptr);
+        bool cycle = false;
+        while (!frontier.empty() && !cycle) {
+            ObjectId from = frontier.back();
+            frontier.pop_back();
+            for (const LockEdge& edge : lock_edges_) {
+                if (edge.from != from ||
+                    std::find(seen.begin(), seen.end(), edge.to) != seen.end())
+                    continue;
+                via[edge.to] = &edge;
+                if (edge.to == held) {
+                    cycle = true;
+                    break;
+                }
+                seen.push_back(edge.to);
+                frontier.push_back(edge.to);
+            }
+        }
+        if (cycle) {
+            const LockEdge* earlier = via[held];
+            while (earlier != nullptr && earlier->from != mutex && via[earlier->from] != nullptr)
+                earlier = via[earlier->from];
+            std::string message = fmt::format(
+                "lock-order inversion: {} acquired {} while holding {} at {}, but {} "
+                "acquired {} while holding {} at {} (step {})",
+                describe_thread(thread), describe_object(mutex), describe_object(held),
+                format_loc(loc), describe_thread(via[held]->thread),
+                describe_object(via[held]->to), describe_object(via[held]->from),
+                format_loc(via[held]->loc), via[held]->step);
+            Violation violation{ViolationKind::lock_order, "lock_order", std::move(message), step,
+                                {thread, via[held]->thread}, {mutex, held}, loc};
+            lock_edges_.push_back(LockEdge{held, mutex, thread, loc, step});
+            report(std::move(violation));
+            return;
+        }
+        lock_edges_.push_back(LockEdge{held, mutex, thread, loc, step});
+    }
+}
+
+// --- condition variables ----------------------------------------------------------
+
+bool Execution::cv_wait(ObjectId cv, ObjectId mutex,
+                        std::optional<std::chrono::milliseconds> timeout, SourceLoc loc) {
+    check_alive(cv, loc);
+    check_alive(mutex, loc);
+    if (!aborting_ && object_state_[mutex].mutex.owner != running_)
+        fail(ViolationKind::misuse,
+             fmt::format("{} waits on {} without holding its mutex {}", describe_thread(running_),
+                         describe_object(cv), describe_object(mutex)),
+             loc);
+    OpKind op = timeout ? OpKind::timed_wait : OpKind::wait;
+    if (!schedule(PendingOp{op, cv, mutex, loc}))
+        return false;
+
+    // Release the mutex and block, as one step.
+    ThreadId self = running_;
+    ThreadRecord& record = running_record();
+    release(self, mutex);
+    object_state_[cv].condvar.waiters.push_back(self);
+    record.state = State::blocked;
+    record.timed_out = false;
+    record.timer_active = timeout.has_value();
+    record.timer_is_pause = false;
+    if (timeout)
+        record.deadline = now_ + timeout->count();
+    record.wake_clock.clear();
+    record.pending = PendingOp{OpKind::reacquire, mutex, cv, loc};
+    suspend_running();
+
+    // Woken, and now scheduled to take the mutex back.
+    tick(self);
+    record.clock.join(record.wake_clock);
+    acquire(self, mutex, loc);
+    return record.timed_out;
+}
+
+void Execution::cv_signal(ObjectId cv, SourceLoc loc) {
+    check_alive(cv, loc);
+    if (!schedule(PendingOp{OpKind::signal, cv, -1, loc}))
+        return;
+    auto& waiters = object_state_[cv].condvar.waiters;
+    if (waiters.empty())
+        return;
+    int index = waiters.size() > 1 ? choose(DecisionKind::waiter, static_cast<int>(waiters.size()))
+                                   : 0;
+    ThreadId woken = waiters[index];
+    waiters.erase(waiters.begin() + index);
+    ThreadRecord& record = *threads_[woken];
+    record.state = State::ready;
+    record.timer_active = false;
+    record.woken_by = static_cast<int>(steps_.size()) - 1;
+    record.wake_clock = running_record().clock;
+}
+
+void Execution::cv_broadcast(ObjectId cv, SourceLoc loc) {
+    check_alive(cv, loc);
+    if (!schedule(PendingOp{OpKind::broadcast, cv, -1, loc}))
+        return;
+    auto& waiters = object_state_[cv].condvar.waiters;
+    for (ThreadId woken : waiters) {
+        ThreadRecord& record = *threads_[woken];
+        record.state = State::ready;
+        record.timer_active = false;
+        record.woken_by = static_cast<int>(steps_.size()) - 1;
+        record.wake_clock = running_record().clock;
+    }
+    waiters.clear();
+}
+
+bool Execution::cv_has_waiters(ObjectId cv) const {
+    if (cv < 0 || cv >= static_cast<ObjectId>(object_state_.size()))
+        return false;
+    return !object_state_[cv].condvar.waiters.empty();
+}
+
+// --- atomics and cells --------------------------------------------------------------
+
+bool Execution::atomic_op(ObjectId atomic, OpKind op, std::memory_order order, SourceLoc loc) {
+    check_alive(atomic, loc);
+    if (!schedule(PendingOp{op, atomic, -1, loc}))
+        return false;
+    AtomicState& state = object_state_[atomic].atomic;
+    ThreadRecord& record = running_record();
+    if ((op == OpKind::load || op == OpKind::rmw) && has_acquire(order))
+        record.clock.join(state.release_clock);
+    if (op == OpKind::store) {
+        // A plain store starts a new release sequence, or none if relaxed.
+        if (has_release(order))
+            state.release_clock = record.clock;
+        else
+            state.release_clock.clear();
+    } else if (op == OpKind::rmw && has_release(order)) {
+        // A read-modify-write continues the release sequence it reads from.
+        state.release_clock.join(record.clock);
+    }
+    return true;
+}
+
+void Execution::note_atomic_value(ObjectId atomic, std::uint64_t bits) {
+    if (atomic >= 0 && atomic < static_cast<ObjectId>(object_state_.size()))
+        object_state_[atomic].atomic.bits = bits;
+}
+
+void Execution::cell_access(ObjectId cell, bool write, SourceLoc loc) {
+    if (aborting_)
+        return;
+    check_alive(cell, loc);
+    ++cell_accesses_;
+    if (!options_.detect_races)
+        return;
+    CellState& state = object_state_[cell].cell;
+    ThreadId self = running_;
+    const VectorClock& clock = threads_[self]->clock;
+    int step = static_cast<int>(steps_.size()) - 1;
+
+    auto race = [&](ThreadId other, bool other_write, SourceLoc other_loc, int other_step) {
+        std::string message = fmt::format(
+            "data race on {}: {} by {} at {} (step {}) and {} by {} at {} (step {}) are not "
+            "ordered by happens-before",
+            describe_object(cell), other_write ? "write" : "read", describe_thread(other),
+            format_loc(other_loc), other_step, write ? "write" : "read", describe_thread(self),
+            format_loc(loc), step);
+        report(Violation{ViolationKind::data_race, "data_race", std::move(message), step,
+                         {other, self}, {cell}, loc});
+    };
+
+    if (state.write_thread >= 0 && state.write_thread != self &&
+        clock.get(state.write_thread) <= state.write_epoch) {
+        race(state.write_thread, true, state.write_loc, state.write_step);
+        return;
+    }
+    std::uint32_t epoch = clock.get(self);
+    if (write) {
+        for (const CellState::Read& read : state.reads) {
+            if (read.thread != self && clock.get(read.thread) <= read.epoch) {
+                race(read.thread, false, read.loc, read.step);
+                return;
+            }
+        }
+        state.write_thread = self;
+        state.write_epoch = epoch;
+        state.write_loc = loc;
+        state.write_step = step;
+        state.reads.clear();
+        return;
+    }
+    for (CellState::Read& read : state.reads) {
+        if (read.thread == self) {
+            read = CellState::Read{self, epoch, loc, step};
+            return;
+        }
+    }
+    state.reads.push_back(CellState::Read{self, epoch, loc, step});
+}
+
+// --- threads -----------------------------------------------------------------------
+
+int Execution::thread_create(const char* name, int cpu, bool bound, bool may_fail,
+                             std::function<void()> body, ThreadHandle** out, SourceLoc loc) {
+    if (!schedule(PendingOp{OpKind::spawn, -1, -1, loc}))
+        return EAGAIN;
+    if (threads_created_ >= options_.max_threads ||
+        static_cast<int>(threads_.size()) >= max_threads_per_execution) {
+        cut_ = CutReason::thread_bound;
+        throw ExecutionAborted{};
+    }
+    if (may_fail && creation_failures_used_ < options_.max_creation_failures &&
+        choose(DecisionKind::creation_failure, 2) == 1) {
+        ++creation_failures_used_;
+        current_step().result = EAGAIN;
+        return EAGAIN;
+    }
+    ThreadId parent = running_;
+    ThreadId id = static_cast<ThreadId>(threads_.size());
+    ThreadRecord& parent_record = *threads_[parent];
+    auto record = std::make_unique<ThreadRecord>();
+    record->handle.id = id;
+    record->handle.cpu = cpu;
+    record->handle.bound = bound;
+    record->clock = parent_record.clock;
+    record->woken_by = static_cast<int>(steps_.size()) - 1;
+    ++threads_created_;
+    std::string path = fmt::format("{}/{}", thread_info_[parent].name, ++parent_record.children);
+    thread_info_.push_back(ThreadInfo{path, name != nullptr ? name : "", parent, loc});
+    record->given_name = thread_info_.back().given_name;
+    record->handle.name = record->given_name.c_str();
+    record->fiber = std::make_unique<Fiber>(stacks_, [this, id, body = std::move(body)] {
+        try {
+            body();
+        } catch (const ExecutionAborted&) {
+        } catch (const std::exception& error) {
+            if (!violation_)
+                violation_ = Violation{
+                    ViolationKind::uncaught_exception, "uncaught_exception",
+                    fmt::format("{} threw: {}", describe_thread(id), error.what()),
+                    static_cast<int>(steps_.size()) - 1, {id}, {}, {}};
+        }
+        threads_[id]->state = State::finished;
+        tick(id);
+    });
+    threads_.push_back(std::move(record));
+    unstarted_.push_back(id);
+    current_step().spawned = id;
+    *out = &threads_[id]->handle;
+    return 0;
+}
+
+void Execution::join(ThreadId thread, SourceLoc loc) {
+    if (thread < 0 || thread >= static_cast<ThreadId>(threads_.size()))
+        fail(ViolationKind::misuse, fmt::format("join of unknown thread {}", thread), loc);
+    if (!schedule(PendingOp{OpKind::join, -1, thread, loc}))
+        return;
+    running_record().clock.join(threads_[thread]->clock);
+}
+
+ThreadHandle* Execution::current_thread() {
+    if (running_ < 0)
+        throw std::logic_error("current_thread called outside a model thread");
+    return &running_record().handle;
+}
+
+void Execution::pause(std::chrono::milliseconds duration, ObjectId mutex, SourceLoc loc) {
+    if (mutex >= 0) {
+        check_alive(mutex, loc);
+        if (!aborting_ && object_state_[mutex].mutex.owner != running_)
+            fail(ViolationKind::misuse,
+                 fmt::format("{} pauses with interlock {} that it does not hold",
+                             describe_thread(running_), describe_object(mutex)),
+                 loc);
+    }
+    if (!schedule(PendingOp{OpKind::pause, -1, mutex, loc}))
+        return;
+    ThreadId self = running_;
+    ThreadRecord& record = running_record();
+    if (mutex >= 0)
+        release(self, mutex);
+    record.state = State::sleeping;
+    record.timer_active = true;
+    record.timer_is_pause = true;
+    record.deadline = now_ + duration.count();
+    record.pending = PendingOp{mutex >= 0 ? OpKind::reacquire : OpKind::yield, mutex, -1, loc};
+    suspend_running();
+    tick(self);
+    if (mutex >= 0)
+        acquire(self, mutex, loc);
+}
+
+void Execution::yield(SourceLoc loc) {
+    schedule(PendingOp{OpKind::yield, -1, -1, loc});
+}
+
+// --- memory -----------------------------------------------------------------------
+
+void* Execution::allocate(std::size_t size, std::size_t alignment, const char* type_name) {
+    void* memory = ::operator new(size, std::align_val_t(alignment));
+    allocations_.push_back(Allocation{memory, size, alignment, type_name, false, running_,
+                                      static_cast<int>(steps_.size()) - 1});
+    return memory;
+}
+
+void Execution::dispose(void* memory) {
+    for (auto it = allocations_.rbegin(); it != allocations_.rend(); ++it) {
+        if (it->memory != memory)
+            continue;
+        if (it->disposed && !aborting_)
+            fail(ViolationKind::use_after_destroy,
+                 fmt::format("memory of type {} disposed twice", it->type_name), SourceLoc{});
+        it->disposed = true;
+        return;
+    }
+    if (!aborting_)
+        fail(ViolationKind::misuse, "dispose of memory that was not allocated by this execution",
+             SourceLoc{});
+}
+
+// --- violations and annotations -----------------------------------------------------
+
+void Execution::report(Violation violation) {
+    if (aborting_)
+        return;
+    if (!violation_) {
+        if (violation.step < 0)
+            violation.step = static_cast<int>(steps_.size()) - 1;
+        if (violation.property.empty())
+            violation.property = std::string(to_string(violation.kind));
+        violation_ = std::move(violation);
+    }
+    if (running_ >= 0)
+        throw ExecutionAborted{};
+}
+
+void Execution::fail(ViolationKind kind, std::string message, SourceLoc loc) {
+    std::vector<ThreadId> threads;
+    if (running_ >= 0)
+        threads.push_back(running_);
+    report(Violation{kind, std::string(to_string(kind)), std::move(message),
+                     static_cast<int>(steps_.size()) - 1, std::move(threads), {}, loc});
+    // report() returns only outside fibers or while unwinding.
+    throw ExecutionAborted{};
+}
+
+void Execution::annotate(int code, const char* name, const void* payload, SourceLoc loc) {
+    if (aborting_)
+        return;
+    Annotation annotation{code, name, payload, running_, static_cast<int>(steps_.size()) - 1, loc};
+    for (auto& observer : observers_)
+        observer->on_annotation(*this, annotation);
+}
+
+void Execution::record_outcome(std::string_view outcome) {
+    outcomes_.emplace_back(outcome);
+}
+
+// --- the end of an execution ------------------------------------------------------------
+
+std::string Execution::describe_wait(ThreadId thread) const {
+    const ThreadRecord& record = *threads_[thread];
+    const PendingOp& pending = record.pending;
+    std::string where = format_loc(pending.loc);
+    switch (record.state) {
+    case State::blocked:
+        return fmt::format("waits on {} (interlock {}){} at {}", describe_object(pending.object2),
+                           describe_object(pending.object),
+                           record.timer_active ? ", its timeout disabled by the bounds" : "",
+                           where);
+    case State::sleeping:
+        return fmt::format("sleeps at {}", where);
+    case State::ready:
+        if (pending.op == OpKind::lock || pending.op == OpKind::reacquire) {
+            ThreadId owner = object_state_[pending.object].mutex.owner;
+            return fmt::format("waits to {} {} held by {} at {}", to_string(pending.op),
+                               describe_object(pending.object), describe_thread(owner), where);
+        }
+        if (pending.op == OpKind::join)
+            return fmt::format("waits to join {} at {}", describe_thread(pending.object2), where);
+        return fmt::format("is about to {} at {}", to_string(pending.op), where);
+    case State::finished:
+        break;
+    }
+    return "finished";
+}
+
+void Execution::report_deadlock() {
+    std::string message = "deadlock: no thread can run and no timer is pending;";
+    std::vector<ThreadId> blocked;
+    SourceLoc loc;
+    for (ThreadId thread = 0; thread < static_cast<ThreadId>(threads_.size()); ++thread) {
+        if (threads_[thread]->state == State::finished)
+            continue;
+        if (blocked.empty())
+            loc = threads_[thread]->pending.loc;
+        blocked.push_back(thread);
+        message += fmt::format(" {} {};", describe_thread(thread), describe_wait(thread));
+    }
+    message.pop_back();
+    report(Violation{ViolationKind::deadlock, "deadlock", std::move(message),
+                     static_cast<int>(steps_.size()) - 1, std::move(blocked), {}, loc});
+}
+
+void Execution::check_end_state() {
+    for (const auto& record : threads_) {
+        if (record->state != State::finished) {
+            report_deadlock();
+            return;
+        }
+    }
+    for (auto& observer : observers_) {
+        observer->on_end(*this);
+        if (violation_)
+            return;
+    }
+    if (options_.detect_leaks) {
+        for (const Allocation& allocation : allocations_) {
+            if (allocation.disposed)
+                continue;
+            report(Violation{ViolationKind::leak, "leak",
+                             fmt::format("memory of type {} allocated by {} at step {} was never "
+                                         "disposed",
+                                         allocation.type_name,
+                                         allocation.thread >= 0 ? describe_thread(allocation.thread)
+                                                                : std::string("the program"),
+                                         allocation.step),
+                             static_cast<int>(steps_.size()) - 1,
+                             {},
+                             {},
+                             {}});
+            return;
+        }
+    }
+}
+
+void Execution::finish() {
+    if (!violation_ && cut_ == CutReason::none)
+        check_end_state();
+    teardown();
+    if (!violation_ && cut_ == CutReason::none) {
+        // FNV-1a over the facts that define a terminal state.
+        std::uint64_t hash = 1469598103934665603ull;
+        auto mix = [&hash](std::uint64_t value) {
+            for (int i = 0; i < 8; ++i) {
+                hash ^= (value >> (8 * i)) & 0xff;
+                hash *= 1099511628211ull;
+            }
+        };
+        mix(threads_.size());
+        for (ObjectId object = 0; object < static_cast<ObjectId>(object_info_.size()); ++object) {
+            if (object_info_[object].kind == ObjectKind::atomic)
+                mix(object_state_[object].atomic.bits);
+        }
+        for (const std::string& outcome : outcomes_) {
+            for (char c : outcome)
+                mix(static_cast<unsigned char>(c));
+            mix(0xff);
+        }
+        terminal_fingerprint_ = hash;
+    }
+}
+
+void Execution::teardown() {
+    aborting_ = true;
+    for (ThreadId thread = 0; thread < static_cast<ThreadId>(threads_.size()); ++thread) {
+        ThreadRecord& record = *threads_[thread];
+        // A fiber that never ran starts now and unwinds at its first operation.
+        for (int attempts = 0; !record.fiber->finished() && attempts < 1000; ++attempts) {
+            running_ = thread;
+            record.fiber->resume();
+        }
+        running_ = -1;
+        if (!record.fiber->finished())
+            throw std::logic_error(fmt::format(
+                "{} did not unwind when the execution stopped: it catches the engine's abort "
+                "exception and keeps running operations",
+                describe_thread(thread)));
+    }
+    unstarted_.clear();
+    for (auto& record : threads_)
+        record->fiber.reset();
+}
+
+}  // namespace checker

@@ -1,0 +1,333 @@
+// Execution: one run of a program under the controlled scheduler.
+//
+// Types defined here:
+//   Program      what the engine runs: a name, a main body, observers
+//   Observer     sees steps, annotations (probes) and the end of a run
+//   Annotation   an event the program under test reports (a probe)
+//   ThreadHandle the identity a thread has inside the program
+//   Execution    the runtime of one execution: threads as fibers, objects,
+//                the logical clock, detectors, and the scheduling loop
+//
+// A step is one transition of one thread: the operation it was suspended
+// at, then the thread's local code up to its next scheduling point.  Only
+// one fiber runs at a time, so a step is atomic.  The main loop:
+//
+//   1. compute the enabled threads (types.hpp has the state table);
+//   2. ask the strategy which one takes the next step;
+//   3. for a blocked or sleeping thread, apply its wakeup in the scheduler;
+//      otherwise resume its fiber, which applies its pending operation and
+//      runs to its next scheduling point;
+//   4. run the prefix of every thread created in the step up to its first
+//      scheduling point, and show the step to the observers.
+//
+// It ends when no thread is enabled (a deadlock if some thread has not
+// finished), on a violation, at the step bound, or when the strategy cuts.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "checker/engine/fiber.hpp"
+#include "checker/engine/options.hpp"
+#include "checker/engine/strategy.hpp"
+#include "checker/engine/types.hpp"
+#include "checker/engine/vector_clock.hpp"
+
+namespace checker {
+
+class Execution;
+
+struct Annotation {
+    int code = 0;            // the program's event number (a probe id)
+    const char* name = "";   // the event's name (a probe name)
+    const void* payload = nullptr;  // the program's event arguments
+    ThreadId thread = 0;
+    int step = 0;
+    SourceLoc loc;
+};
+
+class Observer {
+public:
+    virtual ~Observer() = default;
+    virtual void on_step(Execution&, const Step&) {}
+    virtual void on_annotation(Execution&, const Annotation&) {}
+    // Called when the execution ends normally (not cut, no violation yet).
+    virtual void on_end(Execution&) {}
+};
+
+struct Program {
+    std::string name;
+    std::function<void()> main;
+    // Makes the observers of one execution (fresh state every time).
+    std::function<std::vector<std::unique_ptr<Observer>>()> observers;
+};
+
+// A thread's identity inside the program (the sim platform's thread type).
+struct ThreadHandle {
+    ThreadId id = 0;
+    const char* name = "";  // the name pointer the program last set (l_name)
+    int cpu = 0;            // the CPU the thread runs on
+    bool bound = false;     // bound to its CPU
+};
+
+// Thrown inside a fiber to unwind it when the execution stops.
+struct ExecutionAborted {};
+
+enum class CutReason : std::uint8_t { none, sleep_set, thread_bound };
+
+// Access modes for the dependency relation of partial-order reduction.
+enum class AccessMode : std::uint8_t { none, sync, read, write };
+struct Access {
+    ObjectId object = -1;  // -2: the thread table, -3: the logical clock
+    AccessMode mode = AccessMode::none;
+};
+struct Footprint {
+    std::array<Access, 3> accesses{};
+    int count = 0;
+    void add(ObjectId object, AccessMode mode) { accesses[count++] = Access{object, mode}; }
+};
+bool dependent(const Footprint& a, const Footprint& b);
+inline constexpr ObjectId thread_table_object = -2;
+inline constexpr ObjectId clock_object = -3;
+
+class Execution {
+public:
+    Execution(const Program& program, const Options& options, Strategy& strategy,
+              StackPool& stacks);
+    ~Execution();
+    Execution(const Execution&) = delete;
+    Execution& operator=(const Execution&) = delete;
+
+    // Runs the execution to its end.  Call once.
+    void run();
+
+    // The execution whose fiber is running, or null outside any execution.
+    static Execution* current() { return current_; }
+    // The same, but a program error if there is none.
+    static Execution& require_current(const char* operation);
+
+    // --- for the sim platform, called from inside fibers -------------------
+
+    ObjectId create_object(ObjectKind kind, const char* name, SourceLoc loc);
+    void destroy_object(ObjectId object, SourceLoc loc);
+    // Reports a use-after-destroy violation if the object was destroyed.
+    void check_alive(ObjectId object, SourceLoc loc);
+
+    void mutex_lock(ObjectId mutex, SourceLoc loc);
+    void mutex_unlock(ObjectId mutex, SourceLoc loc);
+    bool mutex_owned(ObjectId mutex) const;
+
+    // Returns true if the wait timed out.
+    bool cv_wait(ObjectId cv, ObjectId mutex, std::optional<std::chrono::milliseconds> timeout,
+                 SourceLoc loc);
+    void cv_signal(ObjectId cv, SourceLoc loc);
+    void cv_broadcast(ObjectId cv, SourceLoc loc);
+    bool cv_has_waiters(ObjectId cv) const;
+
+    // Schedules an atomic operation; the caller applies it on return.
+    // Returns false while the thread unwinds (apply nothing then).
+    bool atomic_op(ObjectId atomic, OpKind op, std::memory_order order, SourceLoc loc);
+    // Records the atomic's value for the terminal-state fingerprint.
+    void note_atomic_value(ObjectId atomic, std::uint64_t bits);
+
+    // Checks a shared-cell access for data races and destroyed owners.
+    void cell_access(ObjectId cell, bool write, SourceLoc loc);
+
+    // Creates a thread running body.  Returns 0, or an error number when the
+    // engine injects a creation failure.  *out receives the new handle.
+    // Only creations with may_fail set are candidates for injected failures.
+    int thread_create(const char* name, int cpu, bool bound, bool may_fail,
+                      std::function<void()> body, ThreadHandle** out, SourceLoc loc);
+    void join(ThreadId thread, SourceLoc loc);
+    ThreadHandle* current_thread();
+    // Releases mutex (if not -1), sleeps on the logical clock, reacquires.
+    void pause(std::chrono::milliseconds duration, ObjectId mutex, SourceLoc loc);
+    void yield(SourceLoc loc);
+    // CPUs of the modelled machine (default 1); threads carry a CPU index.
+    void set_cpu_count(int count) { cpu_count_ = count < 1 ? 1 : count; }
+    int cpu_count() const { return cpu_count_; }
+
+    void* allocate(std::size_t size, std::size_t alignment, const char* type_name);
+    void dispose(void* memory);
+
+    // Reports a violation and stops the execution.  From inside a fiber it
+    // unwinds the fiber and does not return.
+    void report(Violation violation);
+    [[noreturn]] void fail(ViolationKind kind, std::string message, SourceLoc loc);
+    void annotate(int code, const char* name, const void* payload, SourceLoc loc);
+    // Adds a program-defined fact to the terminal-state fingerprint.
+    void record_outcome(std::string_view outcome);
+    // True while the thread runs its cleanup after a stop; operations then
+    // do nothing.
+    bool aborting() const { return aborting_; }
+
+    // --- for strategies, observers and reports ----------------------------
+
+    const std::vector<Step>& steps() const { return steps_; }
+    const std::vector<ThreadInfo>& threads() const { return thread_info_; }
+    const std::vector<ObjectInfo>& objects() const { return object_info_; }
+    const DecisionList& decisions() const { return decisions_; }
+    const std::optional<Violation>& violation() const { return violation_; }
+    CutReason cut() const { return cut_; }
+    std::uint64_t terminal_fingerprint() const { return terminal_fingerprint_; }
+    std::int64_t cell_accesses() const { return cell_accesses_; }
+    const Program& program() const { return program_; }
+    const Options& options() const { return options_; }
+    ThreadId running_thread() const { return running_; }
+    const ThreadHandle& handle(ThreadId thread) const { return threads_[thread]->handle; }
+    bool thread_finished(ThreadId thread) const;
+    std::string describe_object(ObjectId object) const;
+    std::string describe_thread(ThreadId thread) const;
+
+    // The footprint of the transition a thread would take next, and of a
+    // recorded step (for partial-order reduction).
+    Footprint next_footprint(ThreadId thread) const;
+    static Footprint step_footprint(const Step& step);
+
+private:
+    enum class State : std::uint8_t { ready, blocked, sleeping, finished };
+
+    struct PendingOp {
+        OpKind op = OpKind::yield;
+        ObjectId object = -1;
+        ObjectId object2 = -1;
+        SourceLoc loc;
+    };
+
+    struct ThreadRecord {
+        ThreadHandle handle;
+        std::unique_ptr<Fiber> fiber;
+        State state = State::ready;
+        PendingOp pending;
+        VectorClock clock;
+        std::vector<ObjectId> held;  // mutexes held, in acquisition order
+        bool timer_active = false;
+        bool timer_is_pause = false;
+        std::int64_t deadline = 0;
+        bool timed_out = false;
+        int woken_by = -1;           // step that woke or enabled it
+        VectorClock wake_clock;      // clock of the waker, joined on reacquire
+        int children = 0;
+        bool started = false;
+        std::string given_name;  // stable storage for the handle's initial name
+    };
+
+    struct MutexState {
+        ThreadId owner = -1;
+        VectorClock release_clock;
+    };
+    struct CondvarState {
+        std::vector<ThreadId> waiters;
+    };
+    struct AtomicState {
+        VectorClock release_clock;
+        std::uint64_t bits = 0;
+    };
+    struct CellState {
+        ThreadId write_thread = -1;
+        std::uint32_t write_epoch = 0;
+        SourceLoc write_loc;
+        int write_step = -1;
+        struct Read {
+            ThreadId thread;
+            std::uint32_t epoch;
+            SourceLoc loc;
+            int step;
+        };
+        std::vector<Read> reads;
+    };
+    struct ObjectState {
+        MutexState mutex;
+        CondvarState condvar;
+        AtomicState atomic;
+        CellState cell;
+    };
+    struct Allocation {
+        void* memory;
+        std::size_t size;
+        std::size_t alignment;
+        const char* type_name;
+        bool disposed;
+        ThreadId thread;
+        int step;
+    };
+
+    // Scheduling.
+    void start_thread(ThreadId thread);
+    bool schedule(const PendingOp& op);  // suspends; false while unwinding
+    void suspend_running();
+    void collect_enabled(std::vector<ThreadId>& enabled);
+    bool transition_enabled(ThreadId thread) const;
+    std::int64_t earliest_deadline() const;
+    bool timer_counts(const ThreadRecord& record) const;
+    bool spurious_possible(const ThreadRecord& record) const;
+    int choose(DecisionKind kind, int alternatives);
+    void take_step(ThreadId thread);
+    void wake_blocked(ThreadId thread, Step& step);
+    void finish();
+    void teardown();
+    void check_end_state();
+    void report_deadlock();
+    std::string describe_wait(ThreadId thread) const;
+    Step& current_step() { return steps_.back(); }
+    ThreadRecord& running_record() { return *threads_[running_]; }
+
+    // Detectors.
+    void acquire(ThreadId thread, ObjectId mutex, SourceLoc loc);
+    void release(ThreadId thread, ObjectId mutex);
+    void note_lock_order(ThreadId thread, ObjectId mutex, SourceLoc loc);
+    void tick(ThreadId thread) { threads_[thread]->clock.tick(thread); }
+
+    const Program& program_;
+    const Options& options_;
+    Strategy& strategy_;
+    StackPool& stacks_;
+    std::vector<std::unique_ptr<Observer>> observers_;
+
+    std::vector<std::unique_ptr<ThreadRecord>> threads_;
+    std::vector<ThreadInfo> thread_info_;
+    std::vector<ThreadId> unstarted_;
+    std::vector<ObjectInfo> object_info_;
+    std::vector<ObjectState> object_state_;
+    std::vector<Allocation> allocations_;
+    std::vector<Step> steps_;
+    DecisionList decisions_;
+
+    ThreadId running_ = -1;
+    ThreadId previous_ = -1;
+    int preemptions_ = 0;
+    std::int64_t now_ = 0;  // the logical clock, in milliseconds
+    int timeouts_fired_ = 0;
+    int spurious_used_ = 0;
+    int creation_failures_used_ = 0;
+    int threads_created_ = 0;
+    int cpu_count_ = 1;
+    std::int64_t cell_accesses_ = 0;
+
+    // Lock-order graph: an edge a -> b means b was acquired while a was held.
+    struct LockEdge {
+        ObjectId from, to;
+        ThreadId thread;
+        SourceLoc loc;
+        int step;
+    };
+    std::vector<LockEdge> lock_edges_;
+
+    std::optional<Violation> violation_;
+    CutReason cut_ = CutReason::none;
+    bool aborting_ = false;
+    bool ran_ = false;
+    std::vector<std::string> outcomes_;
+    std::uint64_t terminal_fingerprint_ = 0;
+
+    static inline thread_local Execution* current_ = nullptr;
+};
+
+}  // namespace checker

@@ -1,0 +1,137 @@
+#include "checker/engine/strategies/tree.hpp"
+
+#include <fmt/format.h>
+
+#include <bit>
+#include <stdexcept>
+
+namespace checker {
+
+TreeStrategy::TreeStrategy(const Options& options, bool reduce)
+    : options_(options), reduce_(reduce) {}
+
+TreeStrategy::Mask TreeStrategy::allowed_by_bound(const Node& node, Mask candidates) const {
+    if (options_.preemption_bound < 0 || !node.previous_enabled ||
+        node.preemptions < options_.preemption_bound)
+        return candidates;
+    return candidates & bit(node.previous);
+}
+
+bool TreeStrategy::begin_execution() {
+    depth_ = -1;
+    if (!started_) {
+        started_ = true;
+        return true;
+    }
+    while (!stack_.empty()) {
+        Node& node = stack_.back();
+        // 1. Try the next value of the last decision inside the chosen step.
+        for (std::size_t i = node.choices.size(); i-- > 0;) {
+            Decision& decision = node.choices[i];
+            if (decision.value + 1 < decision.alternatives) {
+                ++decision.value;
+                node.choices.resize(i + 1);
+                return true;
+            }
+        }
+        // 2. Otherwise the chosen thread is done here; take another one.
+        node.done |= bit(node.chosen);
+        if (reduce_)
+            node.sleep |= bit(node.chosen);
+        Mask candidates =
+            allowed_by_bound(node, node.backtrack & ~node.done & ~(reduce_ ? node.sleep : 0));
+        if (candidates != 0) {
+            node.chosen = static_cast<ThreadId>(std::countr_zero(candidates));
+            node.choices.clear();
+            return true;
+        }
+        // 3. Nothing left at this node.
+        stack_.pop_back();
+    }
+    return false;
+}
+
+ThreadId TreeStrategy::pick_thread(const SchedulingPoint& point) {
+    depth_ = point.depth;
+    if (depth_ < static_cast<int>(stack_.size())) {
+        Node& node = stack_[depth_];
+        Mask enabled = 0;
+        for (ThreadId thread : point.enabled)
+            enabled |= bit(thread);
+        if (enabled != node.enabled_mask)
+            throw std::logic_error(fmt::format(
+                "the program is not deterministic: at step {} the enabled threads differ from "
+                "an earlier execution with the same decisions (it may depend on real time, "
+                "addresses or state kept across executions)",
+                depth_));
+        node.choice_cursor = 0;
+        return node.chosen;
+    }
+
+    Node node;
+    node.enabled.assign(point.enabled.begin(), point.enabled.end());
+    for (ThreadId thread : point.enabled)
+        node.enabled_mask |= bit(thread);
+    node.previous = point.previous;
+    node.previous_enabled = point.previous_enabled;
+    node.preemptions = point.preemptions;
+    const Execution& execution = *point.execution;
+    int thread_count = static_cast<int>(execution.threads().size());
+    node.footprints.resize(thread_count);
+    for (ThreadId thread = 0; thread < thread_count; ++thread)
+        node.footprints[thread] = execution.next_footprint(thread);
+
+    if (reduce_ && !stack_.empty()) {
+        // A thread sleeps on here if it slept (or was already explored) at
+        // the parent and its next transition is independent of the parent's.
+        const Node& parent = stack_.back();
+        Mask inherited = (parent.sleep | parent.done) & ~bit(parent.chosen);
+        const Footprint& taken = parent.footprints[parent.chosen];
+        for (Mask rest = inherited; rest != 0; rest &= rest - 1) {
+            ThreadId thread = static_cast<ThreadId>(std::countr_zero(rest));
+            if (thread < static_cast<int>(parent.footprints.size()) &&
+                !dependent(parent.footprints[thread], taken))
+                node.sleep |= bit(thread);
+        }
+    }
+
+    Mask awake = node.enabled_mask & ~node.sleep;
+    Mask candidates = allowed_by_bound(node, awake);
+    if (candidates == 0) {
+        if (awake != 0)
+            ++bound_pruned_;
+        return -1;
+    }
+    // Prefer the thread that ran last: fewer preemptions come first.
+    ThreadId chosen = (point.previous >= 0 && (candidates & bit(point.previous)) != 0)
+                          ? point.previous
+                          : static_cast<ThreadId>(std::countr_zero(candidates));
+    node.chosen = chosen;
+    node.backtrack = reduce_ ? bit(chosen) : candidates;
+    stack_.push_back(std::move(node));
+    return chosen;
+}
+
+int TreeStrategy::pick_value(DecisionKind kind, int alternatives) {
+    Node& node = stack_.at(depth_);
+    if (node.choice_cursor < node.choices.size()) {
+        const Decision& decision = node.choices[node.choice_cursor++];
+        if (decision.kind != kind || decision.alternatives != alternatives)
+            throw std::logic_error(fmt::format(
+                "the program is not deterministic: at step {} a {} decision with {} "
+                "alternatives was expected, but {} with {} came",
+                depth_, to_string(decision.kind), decision.alternatives, to_string(kind),
+                alternatives));
+        return decision.value;
+    }
+    node.choices.push_back(Decision{kind, 0, alternatives});
+    ++node.choice_cursor;
+    return 0;
+}
+
+void TreeStrategy::end_execution(const Execution& execution) {
+    if (reduce_)
+        analyse(execution);
+}
+
+}  // namespace checker

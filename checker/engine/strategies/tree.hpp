@@ -1,0 +1,67 @@
+// TreeStrategy: depth-first exploration of the execution tree, shared by
+// plain DFS and DPOR.
+//
+// The tree is kept as a stack of nodes, one per step of the current
+// execution.  A node stores the enabled threads, the next footprint of
+// every thread, the backtrack, done and sleep sets (bit masks over thread
+// ids, at most 64 threads), the thread chosen, and the decisions taken
+// inside that thread's step.  The next execution replays the stack up to
+// the deepest node that still has work, then takes the new branch there.
+//
+// Plain DFS puts every enabled thread in a new node's backtrack set.  DPOR
+// (dpor.cpp) starts with one thread and adds others from race analysis at
+// the end of each execution; it also keeps sleep sets.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "checker/engine/execution.hpp"
+#include "checker/engine/strategy.hpp"
+
+namespace checker {
+
+class TreeStrategy : public Strategy {
+public:
+    TreeStrategy(const Options& options, bool reduce);
+
+    bool begin_execution() override;
+    ThreadId pick_thread(const SchedulingPoint& point) override;
+    int pick_value(DecisionKind kind, int alternatives) override;
+    void end_execution(const Execution& execution) override;
+    bool exhaustive() const override { return true; }
+    std::int64_t bound_pruned() const override { return bound_pruned_; }
+
+protected:
+    using Mask = std::uint64_t;
+    static Mask bit(ThreadId thread) { return Mask{1} << thread; }
+
+    struct Node {
+        std::vector<ThreadId> enabled;
+        Mask enabled_mask = 0;
+        std::vector<Footprint> footprints;  // indexed by thread id
+        Mask backtrack = 0;
+        Mask done = 0;
+        Mask sleep = 0;
+        ThreadId chosen = -1;
+        std::vector<Decision> choices;
+        std::size_t choice_cursor = 0;
+        ThreadId previous = -1;
+        bool previous_enabled = false;
+        int preemptions = 0;
+    };
+
+    // Threads the preemption bound allows at a node.
+    Mask allowed_by_bound(const Node& node, Mask candidates) const;
+    // Race analysis of DPOR; plain DFS does nothing here.
+    virtual void analyse(const Execution& execution) = 0;
+
+    const Options& options_;
+    bool reduce_;
+    std::vector<Node> stack_;
+    int depth_ = -1;
+    bool started_ = false;
+    std::int64_t bound_pruned_ = 0;
+};
+
+}  // namespace checker

@@ -1,0 +1,43 @@
+// The check hook: the reference's KASSERT, KASSERTMSG and panic.
+//
+// Each macro calls P::check_failed, which never returns: production prints
+// the message and location and aborts; the checker reports a violation with
+// a trace.  With P::checks_enabled false (a production Release build without
+// VTP_CHECKS) the condition is not evaluated, as with a kernel built without
+// DIAGNOSTIC.  The macros need the platform type to be named P in scope.
+#pragma once
+
+#include <cstdio>
+
+#include "model/platform.hpp"
+
+#define VTP_KASSERT(cond)                                                            \
+    do {                                                                             \
+        if constexpr (P::checks_enabled) {                                           \
+            if (!(cond)) [[unlikely]]                                                \
+                P::check_failed(::vtp::check_kind::invariant, #cond, nullptr,        \
+                                ::vtp::location::current());                         \
+        }                                                                            \
+    } while (0)
+
+#define VTP_KASSERTMSG(cond, ...)                                                    \
+    do {                                                                             \
+        if constexpr (P::checks_enabled) {                                           \
+            if (!(cond)) [[unlikely]] {                                              \
+                char vtp_check_message_[256];                                        \
+                std::snprintf(vtp_check_message_, sizeof vtp_check_message_,         \
+                              __VA_ARGS__);                                          \
+                P::check_failed(::vtp::check_kind::misuse, #cond, vtp_check_message_, \
+                                ::vtp::location::current());                         \
+            }                                                                        \
+        }                                                                            \
+    } while (0)
+
+// panic() is not a diagnostic: it fires whatever the checks setting.
+#define VTP_PANIC(...)                                                               \
+    do {                                                                             \
+        char vtp_check_message_[256];                                                \
+        std::snprintf(vtp_check_message_, sizeof vtp_check_message_, __VA_ARGS__);   \
+        P::check_failed(::vtp::check_kind::panic, "panic", vtp_check_message_,       \
+                        ::vtp::location::current());                                 \
+    } while (0)
