@@ -17,6 +17,10 @@
 #include "model/platform.hpp"
 
 #if defined(VTP_USDT) && __has_include(<sys/sdt.h>)
+// STAP_PROBEV, the variadic form, exists only with SDT_USE_VARIADIC.
+#ifndef SDT_USE_VARIADIC
+#define SDT_USE_VARIADIC 1
+#endif
 #include <sys/sdt.h>
 #define VTP_USDT_FIRE(name, ...) STAP_PROBEV(threadpool, name, __VA_ARGS__)
 #else
