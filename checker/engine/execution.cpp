@@ -192,8 +192,7 @@ void Execution::run() {
                                        fmt::format("main threw: {}", error.what()),
                                        static_cast<int>(steps_.size()) - 1, {0}, {}, {}};
         }
-        threads_[0]->state = State::finished;
-        tick(0);
+        mark_finished(0);
     });
     start_thread(0);
 
@@ -287,13 +286,23 @@ void Execution::take_step(ThreadId thread) {
     step.op = record.pending.op;
     step.object = record.pending.object;
     step.object2 = record.pending.object2;
-    if (record.pending.op == OpKind::reacquire || record.pending.op == OpKind::join ||
-        record.woken_by >= 0)
+    if (record.pending.op == OpKind::join)
+        step.enabled_by = threads_[record.pending.object2]->finished_at;
+    else if (record.pending.op == OpKind::reacquire || record.woken_by >= 0)
         step.enabled_by = record.woken_by;
     record.woken_by = -1;
     running_ = thread;
     record.fiber->resume();
     running_ = -1;
+}
+
+// The end of a thread's body: its last step (or the step that created it,
+// if it ended in its prefix) enables the joins that wait for it.
+void Execution::mark_finished(ThreadId thread) {
+    ThreadRecord& record = *threads_[thread];
+    record.state = State::finished;
+    record.finished_at = static_cast<int>(steps_.size()) - 1;
+    tick(thread);
 }
 
 void Execution::wake_blocked(ThreadId thread, Step& step) {
@@ -388,6 +397,12 @@ void Execution::collect_enabled(std::vector<ThreadId>& enabled) {
         if (threads_[thread]->started && transition_enabled(thread))
             enabled.push_back(thread);
     }
+}
+
+ThreadId Execution::mutex_owner(ObjectId mutex) const {
+    if (mutex < 0 || mutex >= static_cast<ObjectId>(object_state_.size()))
+        return -1;
+    return object_state_[mutex].mutex.owner;
 }
 
 bool Execution::thread_finished(ThreadId thread) const {
@@ -821,8 +836,7 @@ int Execution::thread_create(const char* name, int cpu, bool bound, bool may_fai
                     fmt::format("{} threw: {}", describe_thread(id), error.what()),
                     static_cast<int>(steps_.size()) - 1, {id}, {}, {}};
         }
-        threads_[id]->state = State::finished;
-        tick(id);
+        mark_finished(id);
     });
     threads_.push_back(std::move(record));
     unstarted_.push_back(id);
@@ -916,13 +930,14 @@ void Execution::report(Violation violation) {
 }
 
 void Execution::fail(ViolationKind kind, std::string message, SourceLoc loc) {
+    if (aborting_)
+        return;
     std::vector<ThreadId> threads;
     if (running_ >= 0)
         threads.push_back(running_);
     report(Violation{kind, std::string(to_string(kind)), std::move(message),
                      static_cast<int>(steps_.size()) - 1, std::move(threads), {}, loc});
-    // report() returns only outside fibers or while unwinding.
-    throw ExecutionAborted{};
+    // report() returns only outside fibers; there the loop stops by itself.
 }
 
 void Execution::annotate(int code, const char* name, const void* payload, SourceLoc loc) {
@@ -1015,9 +1030,33 @@ void Execution::check_end_state() {
     }
 }
 
+void Execution::record_pending_at_stop() {
+    for (ThreadId thread = 0; thread < static_cast<ThreadId>(threads_.size()); ++thread) {
+        const ThreadRecord& record = *threads_[thread];
+        if (!record.started || record.state == State::finished)
+            continue;
+        PendingTransition pending;
+        pending.thread = thread;
+        pending.op = record.state == State::blocked    ? OpKind::wakeup_timeout
+                     : record.state == State::sleeping ? OpKind::pause_end
+                                                       : record.pending.op;
+        pending.object = record.pending.object;
+        pending.footprint = next_footprint(thread);
+        pending.enabled = transition_enabled(thread);
+        if (record.state == State::ready && record.pending.op == OpKind::join)
+            pending.enabled_by = threads_[record.pending.object2]->finished_at;
+        else if (record.state == State::ready)
+            pending.enabled_by = record.woken_by;
+        pending_at_stop_.push_back(pending);
+    }
+}
+
 void Execution::finish() {
     if (!violation_ && cut_ == CutReason::none)
         check_end_state();
+    // Before teardown unwinds the threads: what each would have done next.
+    if (violation_ || cut_ == CutReason::thread_bound)
+        record_pending_at_stop();
     teardown();
     if (!violation_ && cut_ == CutReason::none) {
         // FNV-1a over the facts that define a terminal state.

@@ -97,6 +97,18 @@ bool dependent(const Footprint& a, const Footprint& b);
 inline constexpr ObjectId thread_table_object = -2;
 inline constexpr ObjectId clock_object = -3;
 
+// The transition a thread would have taken next when its execution stopped
+// early (a violation or a bound).  DPOR analyses these as well, because the
+// stop hides the races they would have had.
+struct PendingTransition {
+    ThreadId thread = -1;
+    OpKind op = OpKind::yield;
+    ObjectId object = -1;   // as in Step
+    Footprint footprint;
+    bool enabled = false;   // could run in the state where the execution stopped
+    int enabled_by = -1;    // the step that woke, spawned or ended what it needs
+};
+
 class Execution {
 public:
     Execution(const Program& program, const Options& options, Strategy& strategy,
@@ -160,7 +172,10 @@ public:
     // Reports a violation and stops the execution.  From inside a fiber it
     // unwinds the fiber and does not return.
     void report(Violation violation);
-    [[noreturn]] void fail(ViolationKind kind, std::string message, SourceLoc loc);
+    // Reports a violation of the running thread and unwinds it.  Returns
+    // only while the execution is being torn down, when a check in a
+    // destructor sees half-finished state: then it reports nothing.
+    void fail(ViolationKind kind, std::string message, SourceLoc loc);
     void annotate(int code, const char* name, const void* payload, SourceLoc loc);
     // Adds a program-defined fact to the terminal-state fingerprint.
     void record_outcome(std::string_view outcome);
@@ -175,6 +190,8 @@ public:
     const std::vector<ObjectInfo>& objects() const { return object_info_; }
     const DecisionList& decisions() const { return decisions_; }
     const std::optional<Violation>& violation() const { return violation_; }
+    // Empty unless the execution stopped early (violation or thread bound).
+    const std::vector<PendingTransition>& pending_at_stop() const { return pending_at_stop_; }
     CutReason cut() const { return cut_; }
     std::uint64_t terminal_fingerprint() const { return terminal_fingerprint_; }
     std::int64_t cell_accesses() const { return cell_accesses_; }
@@ -183,6 +200,17 @@ public:
     ThreadId running_thread() const { return running_; }
     const ThreadHandle& handle(ThreadId thread) const { return threads_[thread]->handle; }
     bool thread_finished(ThreadId thread) const;
+    // The thread holding a mutex, or -1.
+    ThreadId mutex_owner(ObjectId mutex) const;
+    // The mutexes a thread holds, in acquisition order.
+    const std::vector<ObjectId>& held_mutexes(ThreadId thread) const {
+        return threads_[thread]->held;
+    }
+    // True if the object exists in this execution and was not destroyed.
+    bool object_alive(ObjectId object) const {
+        return object >= 0 && object < static_cast<ObjectId>(object_info_.size()) &&
+               object_info_[object].alive;
+    }
     std::string describe_object(ObjectId object) const;
     std::string describe_thread(ThreadId thread) const;
 
@@ -216,6 +244,7 @@ private:
         VectorClock wake_clock;      // clock of the waker, joined on reacquire
         int children = 0;
         bool started = false;
+        int finished_at = -1;    // the step in which the body returned
         std::string given_name;  // stable storage for the handle's initial name
     };
 
@@ -270,8 +299,10 @@ private:
     bool spurious_possible(const ThreadRecord& record) const;
     int choose(DecisionKind kind, int alternatives);
     void take_step(ThreadId thread);
+    void mark_finished(ThreadId thread);
     void wake_blocked(ThreadId thread, Step& step);
     void finish();
+    void record_pending_at_stop();
     void teardown();
     void check_end_state();
     void report_deadlock();
@@ -321,6 +352,7 @@ private:
     std::vector<LockEdge> lock_edges_;
 
     std::optional<Violation> violation_;
+    std::vector<PendingTransition> pending_at_stop_;
     CutReason cut_ = CutReason::none;
     bool aborting_ = false;
     bool ran_ = false;

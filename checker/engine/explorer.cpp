@@ -92,7 +92,8 @@ Result explore(const Program& program, const Options& options, const ExploreHook
         if (hooks.progress && clock::now() - last_progress >= std::chrono::seconds(1)) {
             last_progress = clock::now();
             hooks.progress(Progress{result.executions, result.steps, elapsed(),
-                                    static_cast<int>(execution.steps().size())});
+                                    static_cast<int>(execution.steps().size()),
+                                    strategy->explored_fraction()});
         }
         if (execution.violation() && !options.keep_going)
             break;

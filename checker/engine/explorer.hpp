@@ -44,6 +44,9 @@ struct Progress {
     std::int64_t steps = 0;
     double seconds = 0;
     int depth = 0;  // length of the last execution
+    // An estimate of the part of the tree explored, 0 to 1, or -1 when the
+    // strategy cannot tell (sampling strategies).
+    double explored_fraction = -1;
 };
 
 struct ExploreHooks {

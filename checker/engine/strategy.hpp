@@ -49,6 +49,8 @@ public:
     virtual bool exhaustive() const = 0;
     // Executions cut because a preemption bound forbade every choice.
     virtual std::int64_t bound_pruned() const { return 0; }
+    // An estimate of the part of the tree explored so far, 0 to 1, or -1.
+    virtual double explored_fraction() const { return -1; }
 };
 
 // What a replay strategy found when the program did not follow its

@@ -164,6 +164,8 @@ struct platform {
             expected = value_;
             return false;
         }
+        // Unchecked read for properties, which observe without taking part.
+        T peek() const { return value_; }
         ObjectId id() const { return id_; }
 
     private:
@@ -248,8 +250,11 @@ struct platform {
         Execution::require_current("pause").pause(duration, interlock.id(), loc_of(loc));
     }
 
-    [[noreturn]] static void check_failed(vtp::check_kind kind, const char* expression,
-                                          const char* message, location loc) {
+    // Reports the failed check and unwinds the thread.  Unlike production,
+    // it returns while the execution is being torn down (a destructor's
+    // check then sees half-finished state and is ignored).
+    static void check_failed(vtp::check_kind kind, const char* expression, const char* message,
+                             location loc) {
         ViolationKind violation = kind == vtp::check_kind::invariant ? ViolationKind::check_failed
                                   : kind == vtp::check_kind::misuse  ? ViolationKind::misuse
                                                                      : ViolationKind::panic;

@@ -21,6 +21,9 @@
 //    predecessor in v (the initials) can each start the reversal from the
 //    state before i.  If none of them is already in that node's backtrack
 //    or sleep set, one of them is added.
+// 4. An execution that a violation or a bound stopped early is analysed
+//    with the transitions its threads had pending at the stop, as if each
+//    were one more step.
 //
 // Sleep sets (tree.cpp) stop the search from re-entering an order it has
 // already covered; an execution in which every enabled thread sleeps is
@@ -40,6 +43,17 @@ bool is_acquisition(OpKind op) {
     return op == OpKind::lock || op == OpKind::reacquire;
 }
 
+// A step that starts a timer on the logical clock.
+bool is_timer_start(OpKind op) {
+    return op == OpKind::timed_wait || op == OpKind::pause;
+}
+
+// A step that fires a timer: enabled only while no other pending timer has
+// an earlier deadline.
+bool is_timer_firing(OpKind op) {
+    return op == OpKind::wakeup_timeout || op == OpKind::pause_end;
+}
+
 class DporStrategy final : public TreeStrategy {
 public:
     explicit DporStrategy(const Options& options) : TreeStrategy(options, true) {}
@@ -48,6 +62,7 @@ private:
     struct Event {
         ThreadId thread;
         std::uint32_t index;  // position in its thread, from 1
+        OpKind op;
         Footprint footprint;
         std::vector<std::uint32_t> clock;  // by thread id
     };
@@ -129,50 +144,82 @@ private:
         node.backtrack |= allowed_by_bound(node, node.enabled_mask & ~node.sleep);
     }
 
-    void analyse(const Execution& execution) override {
-        const auto& steps = execution.steps();
-        int n = static_cast<int>(std::min(steps.size(), stack_.size()));
-        int thread_count = static_cast<int>(execution.threads().size());
-        events_.assign(n, Event{});
-        std::vector<int> last_of_thread(thread_count, -1);
-        std::vector<std::uint32_t> count_of_thread(thread_count, 0);
-        std::vector<int> last_acquisition(execution.objects().size(), -1);
+    // Per-execution bookkeeping of the race analysis.
+    struct Scan {
+        std::vector<int> last_of_thread;
+        std::vector<std::uint32_t> count_of_thread;
+        std::vector<int> last_acquisition;  // by mutex
         std::vector<int> predecessors;
+        // For a timer start: the step that ended its timer (the firing, or
+        // the signal that woke the waiter); the number of steps if none did.
+        std::vector<int> timer_end;
+    };
 
-        for (int j = 0; j < n; ++j) {
-            const Step& step = steps[j];
-            Event& event = events_[j];
-            event.thread = step.thread;
-            event.index = ++count_of_thread[step.thread];
-            event.footprint = Execution::step_footprint(step);
-            event.clock.assign(thread_count, 0);
+    // Appends the event of one transition, computes its clock and adds a
+    // backtrack point for each of its races.  The caller commits it to scan
+    // (a step) or removes it again (a pending transition).
+    void analyse_event(const Execution& execution, Scan& scan, ThreadId thread, OpKind op,
+                       ObjectId object, const Footprint& footprint, int enabled_by) {
+        int thread_count = static_cast<int>(execution.threads().size());
+        int j = static_cast<int>(events_.size());
+        events_.push_back(Event{thread, scan.count_of_thread[thread] + 1, op, footprint, {}});
+        Event& event = events_.back();
+        event.clock.assign(thread_count, 0);
 
-            predecessors.clear();
-            if (last_of_thread[step.thread] >= 0)
-                predecessors.push_back(last_of_thread[step.thread]);
-            if (step.enabled_by >= 0 && step.enabled_by < j)
-                predecessors.push_back(step.enabled_by);
-            std::size_t ordered = predecessors.size();
-            for (int i = 0; i < j; ++i) {
-                if (events_[i].thread != step.thread &&
-                    dependent(events_[i].footprint, event.footprint))
-                    predecessors.push_back(i);
+        std::vector<int>& predecessors = scan.predecessors;
+        predecessors.clear();
+        if (scan.last_of_thread[thread] >= 0)
+            predecessors.push_back(scan.last_of_thread[thread]);
+        if (enabled_by >= 0 && enabled_by < j)
+            predecessors.push_back(enabled_by);
+        std::size_t ordered = predecessors.size();
+        for (int i = 0; i < j; ++i) {
+            if (events_[i].thread != thread && dependent(events_[i].footprint, footprint))
+                predecessors.push_back(i);
+        }
+        for (int p : predecessors) {
+            const auto& other = events_[p].clock;
+            for (int t = 0; t < thread_count; ++t)
+                event.clock[t] = std::max(event.clock[t], other[t]);
+        }
+        event.clock[thread] = event.index;
+
+        // 2. Races with dependent predecessors.
+        for (std::size_t a = ordered; a < predecessors.size(); ++a) {
+            int i = predecessors[a];
+            if (conflict(execution, i, j) != Conflict::reversible)
+                continue;
+            // A firing that j's timer could not precede (an earlier
+            // deadline was pending) enables j rather than racing with it.
+            if (is_timer_firing(events_[i].op) && is_timer_firing(op) &&
+                (stack_[i].enabled_mask & bit(thread)) == 0)
+                continue;
+            bool immediate = true;
+            for (int d : predecessors) {
+                if (d != i && happens_before(i, d)) {
+                    immediate = false;
+                    break;
+                }
             }
-            for (int p : predecessors) {
-                const auto& other = events_[p].clock;
-                for (int t = 0; t < thread_count; ++t)
-                    event.clock[t] = std::max(event.clock[t], other[t]);
-            }
-            event.clock[step.thread] = event.index;
+            if (immediate)
+                add_backtrack(execution, i, j);
+        }
 
-            // 2. Races with dependent predecessors.
-            for (std::size_t a = ordered; a < predecessors.size(); ++a) {
-                int i = predecessors[a];
-                if (conflict(execution, i, j) != Conflict::reversible)
-                    continue;
+        // 2. Races between two acquisitions of one mutex.
+        if (is_acquisition(op) && object >= 0) {
+            int i = scan.last_acquisition[object];
+            if (i >= 0 && events_[i].thread != thread) {
+                ThreadId holder = events_[i].thread;
                 bool immediate = true;
                 for (int d : predecessors) {
-                    if (d != i && happens_before(i, d)) {
+                    if (d == i)
+                        continue;
+                    // The holder's own later mutex steps are the release
+                    // that j needs; they do not order i before j.
+                    if (d > i && events_[d].thread == holder &&
+                        conflict(execution, d, j) == Conflict::mutex_only)
+                        continue;
+                    if (happens_before(i, d)) {
                         immediate = false;
                         break;
                     }
@@ -180,33 +227,130 @@ private:
                 if (immediate)
                     add_backtrack(execution, i, j);
             }
+        }
 
-            // 2. Races between two acquisitions of one mutex.
-            if (is_acquisition(step.op) && step.object >= 0) {
-                int i = last_acquisition[step.object];
-                if (i >= 0 && events_[i].thread != step.thread) {
-                    ThreadId holder = events_[i].thread;
-                    bool immediate = true;
-                    for (int d : predecessors) {
-                        if (d == i)
-                            continue;
-                        // The holder's own later mutex steps are the release
-                        // that j needs; they do not order i before j.
-                        if (d > i && events_[d].thread == holder &&
-                            conflict(execution, d, j) == Conflict::mutex_only)
-                            continue;
-                        if (happens_before(i, d)) {
-                            immediate = false;
-                            break;
+        // 2. Races between a firing and the timers that held it back.  A
+        //    timer that another thread started without happening before
+        //    j's own start, and that ended before j, had the earlier
+        //    deadline: it disabled j until it fired or was cancelled, and j
+        //    could have fired before that start.  The path from the start
+        //    to j through its own firing is the enabling, not an order, so
+        //    these pairs are raced directly.
+        int own_start = scan.last_of_thread[thread];
+        if (is_timer_firing(op) && own_start >= 0) {
+            for (int i = 0; i < j; ++i) {
+                if (events_[i].thread != thread && is_timer_start(events_[i].op) &&
+                    scan.timer_end[i] < j && !happens_before(i, own_start))
+                    add_backtrack(execution, i, j);
+            }
+        }
+    }
+
+    void analyse(const Execution& execution) override {
+        const auto& steps = execution.steps();
+        int n = static_cast<int>(std::min(steps.size(), stack_.size()));
+        int thread_count = static_cast<int>(execution.threads().size());
+        Scan scan;
+        scan.last_of_thread.assign(thread_count, -1);
+        scan.count_of_thread.assign(thread_count, 0);
+        scan.last_acquisition.assign(execution.objects().size(), -1);
+        scan.timer_end.assign(n, n);
+        std::vector<int> next_of_thread(thread_count, -1);
+        for (int k = n - 1; k >= 0; --k) {
+            const Step& step = steps[k];
+            int next = next_of_thread[step.thread];
+            if (is_timer_start(step.op) && next >= 0)
+                scan.timer_end[k] = steps[next].op == OpKind::reacquire && steps[next].enabled_by >= 0
+                                        ? steps[next].enabled_by
+                                        : next;
+            next_of_thread[step.thread] = k;
+        }
+        events_.clear();
+
+        for (int j = 0; j < n; ++j) {
+            const Step& step = steps[j];
+            analyse_event(execution, scan, step.thread, step.op, step.object,
+                          Execution::step_footprint(step), step.enabled_by);
+            ++scan.count_of_thread[step.thread];
+            if (is_acquisition(step.op) && step.object >= 0)
+                scan.last_acquisition[step.object] = j;
+            scan.last_of_thread[step.thread] = j;
+        }
+
+        add_disabled_wakeups(execution, n);
+
+        // 4. An execution stopped by a violation or a bound never ran the
+        //    transitions its threads had pending; they race like steps, so
+        //    that the orders in which they come first are explored too.  An
+        //    acquisition counts even while its mutex is held: it races with
+        //    the acquisition that took the mutex.
+        if (static_cast<int>(steps.size()) != n)
+            return;
+        for (const PendingTransition& pending : execution.pending_at_stop()) {
+            if (!pending.enabled && !is_acquisition(pending.op))
+                continue;
+            analyse_event(execution, scan, pending.thread, pending.op, pending.object,
+                          pending.footprint, pending.enabled_by);
+            events_.pop_back();
+        }
+    }
+
+    // 5. A blocked or sleeping thread whose wakeup was enabled at a node,
+    //    but which the step taken there disabled or changed (a signal that
+    //    woke it, a timer with an earlier deadline, the last timeout or
+    //    spurious wakeup of the budget), never runs that wakeup in this
+    //    execution, so no race shows it.  It gets a branch at that node.
+    void add_disabled_wakeups(const Execution& execution, int n) {
+        const auto& pending = execution.pending_at_stop();
+        for (int k = 0; k < n; ++k) {
+            Node& node = stack_[k];
+            for (Mask rest = node.enabled_mask & ~bit(node.chosen); rest != 0; rest &= rest - 1) {
+                ThreadId thread = static_cast<ThreadId>(std::countr_zero(rest));
+                if (!writes_clock(node.footprints[thread]))
+                    continue;
+                bool enabled_after = false;
+                const Footprint* after = nullptr;
+                if (k + 1 < static_cast<int>(stack_.size())) {
+                    enabled_after = (stack_[k + 1].enabled_mask & bit(thread)) != 0;
+                    after = &stack_[k + 1].footprints[thread];
+                } else if (k + 1 == n && !pending.empty()) {
+                    for (const PendingTransition& transition : pending) {
+                        if (transition.thread == thread) {
+                            enabled_after = transition.enabled;
+                            after = &transition.footprint;
                         }
                     }
-                    if (immediate)
-                        add_backtrack(execution, i, j);
+                } else {
+                    continue;
                 }
-                last_acquisition[step.object] = j;
+                if (enabled_after && after != nullptr &&
+                    same_footprint(*after, node.footprints[thread]))
+                    continue;
+                if (((node.backtrack | node.sleep) & bit(thread)) != 0)
+                    continue;
+                node.backtrack |= allowed_by_bound(node, bit(thread));
             }
-            last_of_thread[step.thread] = j;
         }
+    }
+
+    static bool writes_clock(const Footprint& footprint) {
+        for (int x = 0; x < footprint.count; ++x) {
+            if (footprint.accesses[x].object == clock_object &&
+                footprint.accesses[x].mode == AccessMode::write)
+                return true;
+        }
+        return false;
+    }
+
+    static bool same_footprint(const Footprint& a, const Footprint& b) {
+        if (a.count != b.count)
+            return false;
+        for (int x = 0; x < a.count; ++x) {
+            if (a.accesses[x].object != b.accesses[x].object ||
+                a.accesses[x].mode != b.accesses[x].mode)
+                return false;
+        }
+        return true;
     }
 
     std::vector<Event> events_;

@@ -129,6 +129,24 @@ int TreeStrategy::pick_value(DecisionKind kind, int alternatives) {
     return 0;
 }
 
+// Treats the branches of every node on the current path as subtrees of
+// equal size: the finished branches of a node count their share of the
+// subtree above them.  Backtrack sets grow under DPOR, so this is an
+// estimate that may move backwards.
+double TreeStrategy::explored_fraction() const {
+    double fraction = 0;
+    double weight = 1;
+    for (const Node& node : stack_) {
+        int total = std::popcount(node.backtrack | bit(node.chosen));
+        int finished = std::popcount(node.done & (node.backtrack | bit(node.chosen)));
+        if (total == 0)
+            break;
+        fraction += weight * finished / total;
+        weight /= total;
+    }
+    return fraction;
+}
+
 void TreeStrategy::end_execution(const Execution& execution) {
     if (reduce_)
         analyse(execution);

@@ -31,6 +31,7 @@ public:
     void end_execution(const Execution& execution) override;
     bool exhaustive() const override { return true; }
     std::int64_t bound_pruned() const override { return bound_pruned_; }
+    double explored_fraction() const override;
 
 protected:
     using Mask = std::uint64_t;

@@ -1,0 +1,227 @@
+#include "checker/cli/check_command.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+
+#include "checker/cli/report.hpp"
+#include "properties/tracker.hpp"
+#include "model/probes.hpp"
+
+namespace tpcheck {
+
+std::string_view to_string(Verdict verdict) {
+    switch (verdict) {
+    case Verdict::pass: return "pass";
+    case Verdict::violation: return "violation";
+    case Verdict::incomplete: return "incomplete";
+    case Verdict::goal_missed: return "goal missed";
+    }
+    return "unknown";
+}
+
+namespace {
+
+void apply(const OptionOverrides& overrides, checker::Options& options) {
+    if (overrides.strategy)
+        options.strategy = *overrides.strategy;
+    if (overrides.preemption_bound)
+        options.preemption_bound = *overrides.preemption_bound;
+    if (overrides.max_steps)
+        options.max_steps = *overrides.max_steps;
+    if (overrides.spurious)
+        options.max_spurious_wakeups = *overrides.spurious;
+    if (overrides.creation_failures)
+        options.max_creation_failures = *overrides.creation_failures;
+    if (overrides.max_timeouts)
+        options.max_timeouts = *overrides.max_timeouts;
+    if (overrides.max_threads)
+        options.max_threads = *overrides.max_threads;
+    if (overrides.max_executions)
+        options.max_executions = *overrides.max_executions;
+    if (overrides.time_limit)
+        options.max_seconds = *overrides.time_limit;
+    if (overrides.seed)
+        options.seed = *overrides.seed;
+    if (overrides.pct_depth)
+        options.pct_depth = *overrides.pct_depth;
+    options.keep_going = overrides.keep_going;
+}
+
+// Names the deadlock of a run whose idle timers never fire after the
+// property it violates: the path needed an idle timeout to make progress.
+void classify(const checker::Options& options, checker::Result& result) {
+    if (!result.counterexample)
+        return;
+    checker::Violation& violation = result.counterexample->violation;
+    if (violation.kind == checker::ViolationKind::deadlock && !options.timeouts)
+        violation.property = "progress_without_idle_timeout";
+}
+
+void print_progress(const std::string& scenario, const checker::Progress& progress) {
+    double rate = progress.seconds > 0 ? progress.executions / progress.seconds : 0;
+    std::string estimate = progress.explored_fraction > 0
+                               ? fmt::format(", about {:.0f}% of the tree",
+                                             100 * progress.explored_fraction)
+                               : std::string();
+    if (progress.explored_fraction > 0.001 && progress.explored_fraction < 1) {
+        double remaining = progress.seconds / progress.explored_fraction - progress.seconds;
+        estimate += fmt::format(", ~{:.0f} s left", remaining);
+    }
+    std::fprintf(stderr, "\r  %s: %lld executions (%.0f/s), depth %d, %.0f s%s\x1b[K",
+                 scenario.c_str(), static_cast<long long>(progress.executions), rate,
+                 progress.depth, progress.seconds, estimate.c_str());
+    std::fflush(stderr);
+}
+
+std::optional<std::string> select(const CheckRequest& request,
+                                  std::vector<const properties::Scenario*>& selected) {
+    if (request.all && !request.scenarios.empty())
+        return std::string("give scenario names or --all, not both");
+    if (!request.all && request.scenarios.empty())
+        return std::string("no scenario given: name one or more (see `tpcheck list`) or use --all");
+    if (request.all) {
+        for (const auto& scenario : properties::catalogue())
+            selected.push_back(&scenario);
+        return std::nullopt;
+    }
+    for (const std::string& name : request.scenarios) {
+        const properties::Scenario* scenario = properties::find_scenario(name);
+        if (scenario == nullptr)
+            return fmt::format("unknown scenario '{}': run `tpcheck list` for the names", name);
+        selected.push_back(scenario);
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+int run_check(const CheckRequest& request, std::vector<ScenarioReport>& reports) {
+    std::vector<const properties::Scenario*> selected;
+    if (auto error = select(request, selected)) {
+        std::cerr << "tpcheck check: " << *error << "\n";
+        return exit_usage;
+    }
+
+    // Parameters given on the command line apply to each selected scenario
+    // that has them; a name no selected scenario has is an error.
+    for (const auto& [name, value] : request.parameters) {
+        bool known = false;
+        for (const auto* scenario : selected) {
+            for (const auto& parameter : scenario->parameters)
+                known = known || parameter.name == name;
+        }
+        if (!known) {
+            std::cerr << "tpcheck check: no selected scenario has a parameter '" << name
+                      << "' (see `tpcheck list`)\n";
+            return exit_usage;
+        }
+    }
+
+    std::set<std::string> probes_fired;
+    for (const properties::Scenario* scenario : selected) {
+        properties::Parameters given;
+        for (const auto& [name, value] : request.parameters) {
+            for (const auto& parameter : scenario->parameters) {
+                if (parameter.name == name)
+                    given[name] = value;
+            }
+        }
+        ScenarioReport report;
+        report.scenario = scenario->name;
+        if (auto error = properties::resolve_parameters(*scenario, given, report.parameters)) {
+            std::cerr << "tpcheck check: " << *error << "\n";
+            return exit_usage;
+        }
+        if (scenario->default_bounds)
+            scenario->default_bounds(report.options, report.parameters);
+        apply(request.overrides, report.options);
+        if (auto error = checker::validate(report.options)) {
+            std::cerr << "tpcheck check: " << *error << "\n";
+            return exit_usage;
+        }
+
+        auto coverage = std::make_shared<properties::Coverage>();
+        checker::Program program = properties::make_program(*scenario, report.parameters, coverage);
+        checker::ExploreHooks hooks;
+        if (request.progress)
+            hooks.progress = [&](const checker::Progress& progress) {
+                print_progress(scenario->name, progress);
+            };
+        report.result = checker::explore(program, report.options, hooks);
+        if (request.progress)
+            std::fprintf(stderr, "\r\x1b[K");
+        classify(report.options, report.result);
+        report.goals_reached = coverage->goals_reached;
+        probes_fired.insert(coverage->probes_fired.begin(), coverage->probes_fired.end());
+        for (const std::string& goal : scenario->goals) {
+            if (coverage->goals_reached.count(goal) == 0)
+                report.goals_missed.push_back(goal);
+        }
+
+        switch (report.result.outcome) {
+        case checker::Outcome::violation:
+        case checker::Outcome::diverged:
+            report.verdict = Verdict::violation;
+            report.property = report.result.counterexample->violation.property;
+            break;
+        case checker::Outcome::incomplete:
+            report.verdict = Verdict::incomplete;
+            break;
+        case checker::Outcome::exhaustive:
+        case checker::Outcome::sampled:
+            report.verdict = report.goals_missed.empty() ? Verdict::pass : Verdict::goal_missed;
+            break;
+        }
+        if (report.verdict == Verdict::violation)
+            write_counterexample(request, report);
+        if (!request.quiet)
+            print_scenario_line(report, std::cout);
+        reports.push_back(std::move(report));
+    }
+
+    if (!request.quiet) {
+        print_summary(reports, std::cout);
+        if (request.all) {
+            std::vector<std::string> silent;
+            for (int id = 0; id < vtp::reference_probe_count; ++id) {
+                const char* name = vtp::probe_name(static_cast<vtp::probe_id>(id));
+                if (probes_fired.count(name) == 0)
+                    silent.push_back(name);
+            }
+            if (silent.empty())
+                std::cout << "probe coverage: all " << vtp::reference_probe_count
+                          << " probes of the reference fired\n";
+            else
+                std::cout << "probe coverage: never fired: " << fmt::format("{}", fmt::join(silent, ", "))
+                          << "\n";
+        }
+    }
+    if (!request.json_path.empty() && !write_json_report(request.json_path, reports))
+        return exit_usage;
+    if (!request.junit_path.empty() && !write_junit_report(request.junit_path, reports))
+        return exit_usage;
+
+    int code = exit_pass;
+    for (const ScenarioReport& report : reports) {
+        int mine = report.verdict == Verdict::violation     ? exit_violation
+                   : report.verdict == Verdict::goal_missed ? exit_goal_missed
+                   : report.verdict == Verdict::incomplete  ? exit_incomplete
+                                                            : exit_pass;
+        // A violation outranks a missed goal, which outranks an incomplete run.
+        auto rank = [](int value) {
+            return value == exit_violation ? 3 : value == exit_goal_missed ? 2
+                                             : value == exit_incomplete    ? 1
+                                                                           : 0;
+        };
+        if (rank(mine) > rank(code))
+            code = mine;
+    }
+    return code;
+}
+
+}  // namespace tpcheck

@@ -1,0 +1,196 @@
+#include "checker/cli/report.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <iostream>
+
+#include "checker/cli/trace_bridge.hpp"
+
+namespace tpcheck {
+
+namespace {
+
+std::string describe_bounds(const checker::Options& options) {
+    std::string text = fmt::format("steps<={} threads<={} timeouts<={}", options.max_steps,
+                                   options.max_threads,
+                                   options.timeouts ? std::to_string(options.max_timeouts)
+                                                    : std::string("off"));
+    if (options.preemption_bound >= 0)
+        text += fmt::format(" preemptions<={}", options.preemption_bound);
+    if (options.max_creation_failures > 0)
+        text += fmt::format(" creation-failures<={}", options.max_creation_failures);
+    if (options.max_spurious_wakeups > 0)
+        text += fmt::format(" spurious<={}", options.max_spurious_wakeups);
+    return text;
+}
+
+std::string outcome_text(const ScenarioReport& report) {
+    const checker::Result& result = report.result;
+    switch (report.verdict) {
+    case Verdict::violation:
+        return fmt::format("VIOLATION of {}", report.property);
+    case Verdict::incomplete:
+        return fmt::format("incomplete: stopped by {}", result.stop_reason);
+    case Verdict::goal_missed:
+        return fmt::format("goal missed: {}", fmt::join(report.goals_missed, ", "));
+    case Verdict::pass:
+        return result.outcome == checker::Outcome::exhaustive ? "exhaustive within bounds"
+                                                              : "sampled, no violation";
+    }
+    return "";
+}
+
+}  // namespace
+
+void print_scenario_line(const ScenarioReport& report, std::ostream& out) {
+    const checker::Result& result = report.result;
+    out << fmt::format("{:<28} {:>9} executions {:>10} steps {:>6.1f} s  {}\n", report.scenario,
+                       result.executions, result.steps, result.seconds, outcome_text(report));
+    if (report.verdict == Verdict::violation && result.counterexample) {
+        const checker::Violation& violation = result.counterexample->violation;
+        out << fmt::format("    {} at step {}: {}\n", violation.property, violation.step,
+                           violation.message);
+        if (violation.loc.line != 0)
+            out << fmt::format("    at {}:{}\n", violation.loc.file, violation.loc.line);
+        if (!report.trace_path.empty())
+            out << fmt::format("    trace written to {}\n    replay with: {}\n", report.trace_path,
+                               report.replay_command);
+    }
+}
+
+void print_summary(const std::vector<ScenarioReport>& reports, std::ostream& out) {
+    out << "\n"
+        << fmt::format("{:<28} {:>10} {:>7} {:>8}  {:<26} {}\n", "scenario", "executions",
+                       "states", "time", "outcome", "bounds");
+    int passed = 0;
+    int failed = 0;
+    for (const ScenarioReport& report : reports) {
+        const checker::Result& result = report.result;
+        std::string outcome = report.verdict == Verdict::pass
+                                  ? std::string(to_string(result.outcome))
+                                  : std::string(to_string(report.verdict));
+        out << fmt::format("{:<28} {:>10} {:>7} {:>7.1f}s  {:<26} {}\n", report.scenario,
+                           result.executions, result.terminal_states.size(), result.seconds,
+                           outcome, describe_bounds(report.options));
+        (report.verdict == Verdict::pass ? passed : failed) += 1;
+    }
+    out << fmt::format("{} passed, {} failed\n", passed, failed);
+}
+
+bool write_json_report(const std::string& path, const std::vector<ScenarioReport>& reports) {
+    nlohmann::json document;
+    document["format"] = "vtp-check-report";
+    document["version"] = 1;
+    for (const ScenarioReport& report : reports) {
+        const checker::Result& result = report.result;
+        nlohmann::json entry;
+        entry["scenario"] = report.scenario;
+        entry["parameters"] = report.parameters;
+        entry["strategy"] = std::string(checker::to_string(report.options.strategy));
+        entry["bounds"] = {{"preemption_bound", report.options.preemption_bound},
+                           {"max_steps", report.options.max_steps},
+                           {"max_spurious_wakeups", report.options.max_spurious_wakeups},
+                           {"max_creation_failures", report.options.max_creation_failures},
+                           {"max_timeouts", report.options.max_timeouts},
+                           {"max_threads", report.options.max_threads},
+                           {"timeouts", report.options.timeouts}};
+        entry["seed"] = report.options.seed;
+        entry["outcome"] = std::string(checker::to_string(result.outcome));
+        entry["verdict"] = std::string(to_string(report.verdict));
+        entry["executions"] = result.executions;
+        entry["complete_executions"] = result.complete;
+        entry["sleep_set_blocked"] = result.sleep_blocked;
+        entry["thread_bound_cut"] = result.thread_bound_cut;
+        entry["steps"] = result.steps;
+        entry["cell_accesses"] = result.cell_accesses;
+        entry["distinct_terminal_states"] = result.terminal_states.size();
+        entry["max_depth"] = result.max_depth;
+        entry["seconds"] = result.seconds;
+        entry["stop_reason"] = result.stop_reason;
+        entry["goals_reached"] = report.goals_reached;
+        entry["goals_missed"] = report.goals_missed;
+        if (result.counterexample) {
+            const checker::Violation& violation = result.counterexample->violation;
+            entry["violation"] = {{"kind", std::string(checker::to_string(violation.kind))},
+                                  {"property", violation.property},
+                                  {"message", violation.message},
+                                  {"step", violation.step},
+                                  {"trace", report.trace_path}};
+        }
+        document["scenarios"].push_back(entry);
+    }
+    std::ofstream file(path);
+    file << document.dump(2) << "\n";
+    if (!file) {
+        std::cerr << "tpcheck: cannot write the JSON report to " << path << "\n";
+        return false;
+    }
+    return true;
+}
+
+namespace {
+
+std::string xml_escape(const std::string& text) {
+    std::string escaped;
+    for (char c : text) {
+        switch (c) {
+        case '&': escaped += "&amp;"; break;
+        case '<': escaped += "&lt;"; break;
+        case '>': escaped += "&gt;"; break;
+        case '"': escaped += "&quot;"; break;
+        default: escaped += c;
+        }
+    }
+    return escaped;
+}
+
+}  // namespace
+
+bool write_junit_report(const std::string& path, const std::vector<ScenarioReport>& reports) {
+    int failures = 0;
+    double seconds = 0;
+    for (const ScenarioReport& report : reports) {
+        failures += report.verdict != Verdict::pass;
+        seconds += report.result.seconds;
+    }
+    std::ofstream file(path);
+    file << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+    file << fmt::format("<testsuite name=\"tpcheck\" tests=\"{}\" failures=\"{}\" time=\"{:.3f}\">\n",
+                        reports.size(), failures, seconds);
+    for (const ScenarioReport& report : reports) {
+        file << fmt::format("  <testcase classname=\"tpcheck\" name=\"{}\" time=\"{:.3f}\">",
+                            xml_escape(report.scenario), report.result.seconds);
+        if (report.verdict != Verdict::pass) {
+            std::string message = std::string(to_string(report.verdict));
+            std::string detail = outcome_text(report);
+            if (report.result.counterexample)
+                detail += "\n" + report.result.counterexample->violation.message;
+            if (!report.replay_command.empty())
+                detail += "\nreplay with: " + report.replay_command;
+            file << fmt::format("\n    <failure message=\"{}\">{}</failure>\n  ",
+                                xml_escape(message), xml_escape(detail));
+        }
+        file << "</testcase>\n";
+    }
+    file << "</testsuite>\n";
+    if (!file) {
+        std::cerr << "tpcheck: cannot write the JUnit report to " << path << "\n";
+        return false;
+    }
+    return true;
+}
+
+void write_counterexample(const CheckRequest& request, ScenarioReport& report) {
+    std::string error;
+    std::string path = write_trace_file(request.trace_dir, report, error);
+    if (path.empty()) {
+        std::cerr << "tpcheck: could not write the trace: " << error << "\n";
+        return;
+    }
+    report.trace_path = path;
+    report.replay_command = "tpcheck replay " + path;
+}
+
+}  // namespace tpcheck

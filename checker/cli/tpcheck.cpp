@@ -1,0 +1,189 @@
+// tpcheck: the model checker's command line.
+//
+//   tpcheck list                      scenarios, parameters, goals, properties
+//   tpcheck check [SCENARIO...|--all] explore scenarios and report
+//   tpcheck replay TRACE.json         re-execute a counterexample
+//   tpcheck minimize TRACE.json -o F  shrink a counterexample
+//   tpcheck export TRACE.json         Chrome trace events or an HTML timeline
+//
+// Exit codes: 0 pass, 1 violation (or a replay that diverged), 2 usage or
+// input error, 3 incomplete within the budget, 4 a required goal missed.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <unistd.h>
+
+#include <iostream>
+
+#include "checker/cli/check_command.hpp"
+#include "checker/cli/trace_bridge.hpp"
+#include "properties/scenario.hpp"
+#include "properties/tracker.hpp"
+
+namespace {
+
+constexpr const char* exit_codes_help =
+    "Exit codes: 0 pass; 1 violation found (or a replay diverged); 2 usage or input error; "
+    "3 incomplete: a budget stopped the search; 4 a required reachability goal was not reached.";
+
+int list_command(bool json) {
+    const auto& scenarios = properties::catalogue();
+    if (json) {
+        nlohmann::json document;
+        for (const auto& scenario : scenarios) {
+            nlohmann::json entry{{"name", scenario.name},
+                                 {"description", scenario.description},
+                                 {"goals", scenario.goals}};
+            for (const auto& parameter : scenario.parameters)
+                entry["parameters"].push_back({{"name", parameter.name},
+                                               {"default", parameter.value},
+                                               {"min", parameter.min},
+                                               {"max", parameter.max},
+                                               {"help", parameter.help}});
+            document["scenarios"].push_back(entry);
+        }
+        for (const auto& property : properties::property_catalogue())
+            document["properties"].push_back({{"name", property.name},
+                                              {"statement", property.statement},
+                                              {"rule", property.rule},
+                                              {"checked", property.when}});
+        std::cout << document.dump(2) << "\n";
+        return tpcheck::exit_pass;
+    }
+    std::cout << "Scenarios:\n";
+    for (const auto& scenario : scenarios) {
+        std::cout << fmt::format("  {:<28} {}\n", scenario.name, scenario.description);
+        for (const auto& parameter : scenario.parameters)
+            std::cout << fmt::format("      {}={} ({} to {}): {}\n", parameter.name,
+                                     parameter.value, parameter.min, parameter.max,
+                                     parameter.help);
+        if (!scenario.goals.empty())
+            std::cout << fmt::format("      goals: {}\n", fmt::join(scenario.goals, ", "));
+    }
+    std::cout << "\nProperties (checked in every scenario):\n";
+    for (const auto& property : properties::property_catalogue())
+        std::cout << fmt::format("  {:<30} {}\n", property.name, property.statement);
+    return tpcheck::exit_pass;
+}
+
+// Parses "name=value" into the map; returns an error message or nothing.
+std::optional<std::string> parse_parameter(const std::string& text,
+                                           std::map<std::string, int>& parameters) {
+    auto equals = text.find('=');
+    if (equals == std::string::npos || equals == 0)
+        return fmt::format("invalid --param '{}': expected NAME=VALUE, for example jobs=2", text);
+    std::string name = text.substr(0, equals);
+    std::string value = text.substr(equals + 1);
+    try {
+        std::size_t used = 0;
+        int number = std::stoi(value, &used);
+        if (used != value.size())
+            throw std::invalid_argument(value);
+        parameters[name] = number;
+    } catch (const std::exception&) {
+        return fmt::format("invalid --param '{}': the value '{}' is not an integer", text, value);
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"tpcheck: a deterministic model checker for the vtp thread pool"};
+    app.footer(exit_codes_help);
+    app.require_subcommand(1);
+
+    auto* list = app.add_subcommand("list", "List scenarios with their parameters and goals, "
+                                            "and the properties checked");
+    bool list_json = false;
+    list->add_flag("--json", list_json, "Print the list as JSON");
+
+    auto* check = app.add_subcommand("check", "Explore scenarios under the engine and report");
+    check->footer(exit_codes_help);
+    tpcheck::CheckRequest request;
+    std::vector<std::string> parameter_texts;
+    std::string strategy_name;
+    check->add_option("scenarios", request.scenarios, "Scenario names (see `tpcheck list`)");
+    check->add_flag("--all", request.all, "Check every scenario");
+    check->add_option("--param", parameter_texts,
+                      "Set a scenario parameter, NAME=VALUE (repeatable)");
+    check->add_option("--strategy", strategy_name,
+                      "Exploration strategy: dpor (default, exhaustive), dfs (exhaustive, no "
+                      "reduction), random or pct (sampled)");
+    auto& overrides = request.overrides;
+    auto int_option = [&](const char* name, std::optional<int>& target, const char* help) {
+        check->add_option_function<int>(name, [&target](const int& value) { target = value; },
+                                        help);
+    };
+    int_option("--preemption-bound", overrides.preemption_bound,
+               "Preemptive context switches per execution (-1: unbounded, the default)");
+    int_option("--max-steps", overrides.max_steps,
+               "Steps per execution before a livelock is reported (default 5000)");
+    int_option("--spurious", overrides.spurious, "Spurious wakeups per execution (default 0)");
+    int_option("--creation-failures", overrides.creation_failures,
+               "Thread creations that may fail per execution (default: the scenario's)");
+    int_option("--max-timeouts", overrides.max_timeouts,
+               "Timed-wait timeouts that may fire per execution (default 4)");
+    int_option("--max-threads", overrides.max_threads,
+               "Thread creations per execution before the execution is cut (default 12)");
+    int_option("--pct-depth", overrides.pct_depth, "PCT depth d (default 3)");
+    check->add_option_function<std::int64_t>(
+        "--max-executions",
+        [&overrides](const std::int64_t& value) { overrides.max_executions = value; },
+        "Execution budget per scenario (0: unlimited; sampling strategies default to 1000)");
+    check->add_option_function<double>(
+        "--time-limit", [&overrides](const double& value) { overrides.time_limit = value; },
+        "Time budget per scenario in seconds (0: unlimited)");
+    check->add_option_function<std::uint64_t>(
+        "--seed", [&overrides](const std::uint64_t& value) { overrides.seed = value; },
+        "Seed of the random and PCT strategies (default 1)");
+    check->add_flag("--keep-going", overrides.keep_going,
+                    "Keep exploring after a violation and count them all");
+    check->add_option("--json", request.json_path, "Write a JSON report to this file");
+    check->add_option("--junit", request.junit_path, "Write a JUnit XML report to this file");
+    check->add_option("--trace-dir", request.trace_dir,
+                      "Folder for counterexample traces (default: the current folder)");
+    bool no_progress = false;
+    check->add_flag("--no-progress", no_progress, "No progress line, even on a terminal");
+    check->add_flag("--quiet", request.quiet, "Print nothing but errors");
+
+    TraceCommands trace_commands;
+    add_trace_commands(app, trace_commands);
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& error) {
+        int code = app.exit(error);
+        return code == 0 ? tpcheck::exit_pass : tpcheck::exit_usage;
+    }
+
+    if (list->parsed())
+        return list_command(list_json);
+    if (check->parsed()) {
+        for (const std::string& text : parameter_texts) {
+            if (auto error = parse_parameter(text, request.parameters)) {
+                std::cerr << "tpcheck check: " << *error << "\n";
+                return tpcheck::exit_usage;
+            }
+        }
+        if (!strategy_name.empty()) {
+            auto kind = checker::strategy_kind_from_string(strategy_name);
+            if (!kind || *kind == checker::StrategyKind::replay) {
+                std::cerr << "tpcheck check: invalid strategy '" << strategy_name
+                          << "': use dpor, dfs, random or pct (replay a trace with `tpcheck "
+                             "replay`)\n";
+                return tpcheck::exit_usage;
+            }
+            overrides.strategy = kind;
+        }
+        request.progress = !no_progress && !request.quiet && ::isatty(STDERR_FILENO);
+        std::vector<tpcheck::ScenarioReport> reports;
+        try {
+            return tpcheck::run_check(request, reports);
+        } catch (const std::invalid_argument& error) {
+            std::cerr << "tpcheck check: " << error.what() << "\n";
+            return tpcheck::exit_usage;
+        }
+    }
+    return run_trace_command(trace_commands);
+}

@@ -1,0 +1,64 @@
+// The scenario catalogue: client programs that drive the pool under the
+// engine, each with named integer parameters, default search bounds and
+// the reachability goals it must reach.
+//
+// Types defined here:
+//   Parameter   one named integer parameter with its default and range
+//   Parameters  the values of a scenario's parameters, by name
+//   Scenario    a named client program with parameters, bounds and goals
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "checker/engine/execution.hpp"
+#include "checker/engine/options.hpp"
+#include "properties/context.hpp"
+
+namespace properties {
+
+struct Parameter {
+    std::string name;
+    int value = 0;  // the default
+    int min = 0;
+    int max = 0;
+    std::string help;
+};
+
+using Parameters = std::map<std::string, int, std::less<>>;
+
+struct Scenario {
+    std::string name;
+    std::string description;
+    std::vector<Parameter> parameters;
+    // Reachability goals: probe names or goal names the run must reach.
+    std::vector<std::string> goals;
+    // Bounds this scenario is checked with by default (strategy, budgets and
+    // detectors are left to the caller).
+    std::function<void(checker::Options&, const Parameters&)> default_bounds;
+    // The client program, run as the execution's main thread.
+    std::function<void(RunContext&, const Parameters&)> body;
+    // Builds the program (main body and observers) for parameter values,
+    // with coverage discarded.  Filled in by the catalogue.
+    std::function<checker::Program(const Parameters&)> make;
+};
+
+// Builds the program for parameter values; coverage (may be null)
+// accumulates goals and probes over every execution of the program.
+checker::Program make_program(const Scenario& scenario, const Parameters& parameters,
+                              std::shared_ptr<Coverage> coverage);
+
+// Every scenario, in the order `tpcheck list` shows them.
+const std::vector<Scenario>& catalogue();
+const Scenario* find_scenario(std::string_view name);
+
+// Fills in defaults and checks names and ranges.  Returns the complete
+// parameter set, or an error message naming the bad name or value.
+std::optional<std::string> resolve_parameters(const Scenario& scenario, const Parameters& given,
+                                              Parameters& resolved);
+
+}  // namespace properties

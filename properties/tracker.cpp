@@ -1,0 +1,132 @@
+#include "properties/tracker.hpp"
+
+#include <fmt/format.h>
+
+namespace properties {
+
+using vtp::probe_id;
+
+PoolRecord* Tracker::pool(const void* pool) {
+    auto it = pools_.find(pool);
+    return it == pools_.end() ? nullptr : &it->second;
+}
+
+JobRecord* Tracker::job(const void* job) {
+    auto it = jobs_.find(job);
+    return it == jobs_.end() ? nullptr : &it->second;
+}
+
+void Tracker::on_annotation(checker::Execution&, const checker::Annotation& event) {
+    const vtp::probe_args& args = args_of(event);
+    switch (probe_of(event)) {
+    case probe_id::create__success:
+        pools_[args.pool] = PoolRecord{static_cast<const pool_t*>(args.pool)};
+        break;
+    case probe_id::overseer__spawn:
+        if (PoolRecord* record = pool(args.pool))
+            ++record->spawns;
+        break;
+    case probe_id::overseer__spawn__failure:
+        if (PoolRecord* record = pool(args.pool))
+            ++record->spawn_failures;
+        break;
+    case probe_id::thread__exit:
+        if (PoolRecord* record = pool(args.pool))
+            ++record->worker_exits;
+        break;
+    case probe_id::overseer__exit:
+        if (PoolRecord* record = pool(args.pool))
+            record->overseer_alive = false;
+        break;
+    case probe_id::destroy:
+        if (PoolRecord* record = pool(args.pool))
+            record->destroying = true;
+        break;
+    case probe_id::destroy__done:
+        if (PoolRecord* record = pool(args.pool)) {
+            record->destroyed = true;
+            record->destroy_step = event.step;
+        }
+        break;
+    case probe_id::job__init:
+        jobs_[args.job] = JobRecord{static_cast<const job_t*>(args.job)};
+        break;
+    case probe_id::job__destroy:
+        if (JobRecord* record = job(args.job)) {
+            record->destroyed = true;
+            record->destroy_step = event.step;
+        }
+        break;
+    case probe_id::schedule__job__overseer:
+    case probe_id::schedule__job__thread:
+        if (JobRecord* record = job(args.job))
+            ++record->pending;
+        break;
+    case probe_id::schedule__job__running:
+        if (JobRecord* record = job(args.job))
+            ++record->coalesced;
+        break;
+    case probe_id::thread__job:
+        if (JobRecord* record = job(args.job)) {
+            record->running = event.thread;
+            ++record->runs;
+            --record->pending;
+            record->must_complete = false;
+        }
+        break;
+    case probe_id::job__done:
+        if (JobRecord* record = job(args.job)) {
+            record->running = -1;
+            ++record->dones;
+        }
+        break;
+    case probe_id::cancel__async:
+        if (JobRecord* record = job(args.job)) {
+            if (args.value != 0 && record->pending > 0 && record->running < 0)
+                --record->pending;
+            // Assigned but not yet started: it must still start.
+            if (args.value == 0 && record->running < 0)
+                record->must_complete = true;
+        }
+        break;
+    default:
+        break;
+    }
+}
+
+void Property::violated(checker::Execution& execution, std::string message,
+                        std::vector<checker::ThreadId> threads, checker::SourceLoc loc) {
+    checker::Violation violation;
+    violation.kind = checker::ViolationKind::property;
+    violation.property = name_;
+    violation.message = std::move(message);
+    violation.threads = std::move(threads);
+    violation.loc = loc;
+    execution.report(std::move(violation));
+}
+
+std::vector<const job_t*> Inspect::queue(const pool_t& pool) {
+    std::vector<const job_t*> jobs;
+    for (const job_t* it = pool.tp_jobs.peek().first; it != nullptr && jobs.size() < 1000;
+         it = it->job_entry.peek().next)
+        jobs.push_back(it);
+    return jobs;
+}
+
+std::vector<const vtp::threadpool_thread<P>*> Inspect::idle(const pool_t& pool) {
+    std::vector<const vtp::threadpool_thread<P>*> threads;
+    for (const vtp::threadpool_thread<P>* it = pool.tp_idle_threads.peek().first;
+         it != nullptr && threads.size() < 1000; it = it->tpt_entry.peek().next)
+        threads.push_back(it);
+    return threads;
+}
+
+bool Inspect::on_queue(const pool_t& pool, const job_t* job) {
+    for (const job_t* it : queue(pool)) {
+        if (it == job)
+            return true;
+    }
+    return false;
+}
+
+}  // namespace properties

@@ -1,0 +1,126 @@
+// Tracker: what the probes say about pools and jobs, kept per execution.
+//
+// Properties compare the pool's own state (read through the inspection
+// helpers below) with this independent account built from events only.
+// The tracker sees every annotation after the properties, so a property
+// reacting to an event sees the account as it was before that event.
+//
+// Types defined here:
+//   PoolRecord  one pool's life: overseer, spawns, worker exits, destroy
+//   JobRecord   one job's life: schedules, runs, cancels, destroy
+//   Tracker     the observer that keeps both tables
+//   Property    base class of every property: a named observer
+//
+// Job states, as the tracker counts them:
+//
+//   pending   a schedule took a reference and no run or cancel consumed it
+//   running   thread__job fired and job__done has not yet
+//   destroyed job__destroy fired and no job__init since
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "checker/engine/execution.hpp"
+#include "properties/context.hpp"
+
+namespace properties {
+
+struct PoolRecord {
+    const pool_t* pool = nullptr;
+    bool overseer_alive = true;
+    int spawns = 0;          // overseer__spawn: a reference taken for a new worker
+    int spawn_failures = 0;  // overseer__spawn__failure: that reference given back
+    int worker_exits = 0;    // thread__exit
+    bool destroying = false; // destroy fired
+    bool destroyed = false;  // destroy__done fired
+    int destroy_step = -1;
+};
+
+struct JobRecord {
+    const job_t* job = nullptr;
+    int pending = 0;                // schedules not yet consumed by a run or a cancel
+    checker::ThreadId running = -1; // the thread running it, or -1
+    int runs = 0;
+    int dones = 0;
+    int coalesced = 0;              // schedule__job__running
+    bool must_complete = false;     // an async cancel returned false
+    bool destroyed = false;
+    int destroy_step = -1;
+};
+
+class Tracker : public checker::Observer {
+public:
+    explicit Tracker(std::shared_ptr<RunContext> run) : run_(std::move(run)) {}
+
+    void on_annotation(checker::Execution& execution, const checker::Annotation& event) override;
+
+    const std::map<const void*, PoolRecord>& pools() const { return pools_; }
+    const std::map<const void*, JobRecord>& jobs() const { return jobs_; }
+    PoolRecord* pool(const void* pool);
+    JobRecord* job(const void* job);
+    RunContext& run() { return *run_; }
+
+private:
+    std::shared_ptr<RunContext> run_;
+    std::map<const void*, PoolRecord> pools_;
+    std::map<const void*, JobRecord> jobs_;
+};
+
+// The probe arguments of an annotation from the pool.
+inline const vtp::probe_args& args_of(const checker::Annotation& event) {
+    return *static_cast<const vtp::probe_args*>(event.payload);
+}
+inline vtp::probe_id probe_of(const checker::Annotation& event) {
+    return static_cast<vtp::probe_id>(event.code);
+}
+
+class Property : public checker::Observer {
+public:
+    Property(std::string name, Tracker& tracker) : tracker_(tracker), name_(std::move(name)) {}
+    const std::string& name() const { return name_; }
+
+protected:
+    // Reports a violation of this property; from inside a thread it does not
+    // return.
+    void violated(checker::Execution& execution, std::string message,
+                  std::vector<checker::ThreadId> threads = {}, checker::SourceLoc loc = {});
+
+    Tracker& tracker_;
+
+private:
+    std::string name_;
+};
+
+// Facts about pool state, read without recording accesses.
+struct Inspect {
+    static bool lock_free(const checker::Execution& execution, const P::mutex& mutex) {
+        return execution.mutex_owner(mutex.id()) < 0;
+    }
+    static std::vector<const job_t*> queue(const pool_t& pool);
+    static std::vector<const vtp::threadpool_thread<P>*> idle(const pool_t& pool);
+    static bool on_queue(const pool_t& pool, const job_t* job);
+    static const vtp::threadpool_thread<P>* job_thread(const job_t& job) {
+        return job.job_thread.peek();
+    }
+    static unsigned job_refcnt(const job_t& job) { return job.job_refcnt.peek(); }
+};
+
+// The names of the pool-specific properties, for `tpcheck list`, with their
+// statements.
+struct PropertyInfo {
+    std::string name;
+    std::string statement;
+    std::string rule;  // the rule of the reference it formalises
+    std::string when;  // per step, at an event, or at the end
+};
+const std::vector<PropertyInfo>& property_catalogue();
+
+// Makes the observers of one execution: every property, then the goal
+// recorder that fills coverage, then the tracker.
+std::vector<std::unique_ptr<checker::Observer>> make_observers(
+    std::shared_ptr<RunContext> run, std::shared_ptr<Coverage> coverage);
+
+}  // namespace properties
