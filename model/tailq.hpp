@@ -23,12 +23,9 @@
 // Compiled with VTP_QUEUEDEBUG defined, the list checks each insertion and
 // removal the way NetBSD's QUEUEDEBUG kernel option does: an insertion of an
 // element that is already on a list, or a removal of one that is not on this
-// list, is a panic, and a removed element's links are cleared so that it
-// reads as unlinked.  The option is off by default, as QUEUEDEBUG is in
-// NetBSD, because the reference removes a job that is no longer queued when
-// a cancel races with the overseer's hand-off (docs/porting.md lists it).
-// Without the option that removal leaves the list intact, as in the
-// reference, and the checker's properties report it instead.
+// list, is a panic.  The option is off by default, as QUEUEDEBUG is in
+// NetBSD.  A removed element's links are cleared in every build (a
+// departure: see remove()).
 #pragma once
 
 #include "model/checks.hpp"
@@ -111,8 +108,17 @@ struct tailq {
             (link.prev->*Entry).write(loc).next = link.next;
         else
             head.write(loc).first = link.next;
-        if constexpr (tailq_debug)
-            (elm->*Entry).write(loc) = tailq_link<T>{};
+        // Departure: clear the removed element's links always, not only with
+        // QUEUEDEBUG, so that linked() can tell in constant time whether an
+        // element is on the list.  The pool needs that to survive a cancel
+        // that races with the overseer's hand-off (threadpool.hpp).
+        (elm->*Entry).write(loc) = tailq_link<T>{};
+    }
+
+    // Returns whether elm is on this list, in constant time.  Valid for an
+    // element that is on this list or on none, because removal clears links.
+    static bool linked(const head_cell& head, const T* elm, location loc = location::current()) {
+        return (elm->*Entry).read(loc).prev != nullptr || head.read(loc).first == elm;
     }
 
     // Returns whether elm is on the list.  Walks the list: for inspection and

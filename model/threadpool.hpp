@@ -595,12 +595,16 @@ int threadpool_create(threadpool<P>* const pool, int cpu, pri_t pri, threadpool_
         return 0;
     }
 
-    // The reference's fail0 path.  Suspected defect of the reference, kept:
-    // tp_refcnt is still 1 (the overseer's reference set above), so the check
-    // tp_refcnt == 0 fails whenever the overseer cannot be created, and with
-    // checks on, a failed creation ends in a check failure instead of an
-    // error return.
+    // The reference's fail0 path.
+    //
+    // Departure: give back the overseer's reference before checking that the
+    // pool is empty.  The reference checks tp_refcnt == 0 while it still
+    // holds the 1 set above, so any failure to create the overseer ends in
+    // that check instead of an error return (found by the checker in the
+    // overseer_creation_failure scenario; docs/verification.md).
     VTP_KASSERT(error);
+    VTP_KASSERT(pool->tp_refcnt.read() == 1);
+    pool->tp_refcnt.write() = 0;
     VTP_KASSERT(pool->tp_overseer.tpt_job.read() == nullptr);
     VTP_KASSERT(pool->tp_overseer.tpt_pool == pool);
     VTP_KASSERT(pool->tp_flags.read() == 0);
@@ -968,9 +972,12 @@ void threadpool_percpu_init(threadpool<P>** poolp, pri_t pri, int cpu,
     *poolp = P::template make<threadpool<P>>();
     error = threadpool_create(*poolp, cpu, pri, reg);
     if (error) {
-        // Suspected defect of the reference, kept: thread creation can fail
-        // with errors other than ENOMEM (EAGAIN on a thread limit).
-        VTP_KASSERT(error == ENOMEM);
+        // Departure: accept any creation error.  The reference checks
+        // error == ENOMEM, but thread creation also fails with EAGAIN (a
+        // thread limit), and that check then ends threadpool_percpu_get in a
+        // check failure instead of an error return (found by the checker in
+        // the percpu_creation_failure scenario; docs/verification.md).
+        VTP_KASSERT(error != 0);
         P::dispose(*poolp);
         *poolp = nullptr;
     }
@@ -1172,16 +1179,21 @@ bool threadpool_cancel_job_async(threadpool<P>* pool, threadpool_job<P>* job) {
         VTP_PROBE(cancel__async, pool, job, true);
         return true;
     } else if (job->job_thread.read() == &pool->tp_overseer) {
-        // Queued: take it off the queue so that it never runs.
+        // Queued, or being handed over by the overseer: clear job_thread so
+        // that the overseer leaves it alone, and take it off the queue if it
+        // is still there.
         //
-        // Suspected defect of the reference, kept: while the overseer hands
-        // the job over with both locks dropped (step 2 in
-        // threadpool_overseer_thread), the job is no longer on tp_jobs but
-        // job_thread is still the overseer.  A cancel then removes a job
-        // that is not queued.
+        // Departure: the reference removes the job from tp_jobs
+        // unconditionally.  While the overseer hands the job over with both
+        // locks dropped (step 2 in threadpool_overseer_thread), the job is
+        // already off tp_jobs but job_thread still names the overseer, so
+        // that removal unlinks a job that is not queued and corrupts the
+        // queue once the job is scheduled again (found by the checker in the
+        // cancel_during_handoff scenario; docs/verification.md).
         job->job_thread.write() = nullptr;
         pool->tp_lock.lock();
-        job_head<P>::remove(pool->tp_jobs, job);
+        if (job_head<P>::linked(pool->tp_jobs, job))
+            job_head<P>::remove(pool->tp_jobs, job);
         pool->tp_lock.unlock();
         threadpool_job_rele(job);
         VTP_PROBE(cancel__async, pool, job, true);
@@ -1319,16 +1331,18 @@ void threadpool_overseer_thread(void* arg) {
         // 2. Drop tp_lock before taking the job's interlock: the lock order
         //    is interlock, then tp_lock.  For a moment neither lock is held,
         //    and the job's owner may cancel it, or cancel and schedule it
-        //    again.  Suspected defect of the reference, kept: the job is off
-        //    tp_jobs but job_thread still names the overseer.  Such a cancel
-        //    removes it from tp_jobs a second time.  A schedule in the same
-        //    window queues it again, which step 4 does not expect.
+        //    again.
         // 3. Under the interlock, the job is still ours only if job_thread
         //    is still the overseer; if it was cancelled, leave it alone.
-        // 4. Take tp_lock again.  A schedule may have taken the last idle
-        //    worker meanwhile: then put the job back at the head of the
-        //    queue and try again.
-        // 5. Drop the temporary reference under the interlock, which wakes a
+        // 4. Take tp_lock again.  Departure: if the job is back on tp_jobs,
+        //    it was cancelled and scheduled again in the window of step 2;
+        //    that schedule's entry stays queued and is handed over later.
+        //    The reference assigns the job here although it is still
+        //    queued, or queues it a second time (found by the checker in the
+        //    cancel_during_handoff scenario; docs/verification.md).
+        // 5. A schedule may have taken the last idle worker meanwhile: then
+        //    put the job back at the head of the queue and try again.
+        // 6. Drop the temporary reference under the interlock, which wakes a
         //    waiting threadpool_job_destroy if it was the last.
         threadpool_job<P>* const job = job_head<P>::first(pool->tp_jobs);
         job_head<P>::remove(pool->tp_jobs, job);
@@ -1338,7 +1352,9 @@ void threadpool_overseer_thread(void* arg) {
         job->job_lock.read()->lock();
         if (job->job_thread.read() == overseer) [[likely]] {
             pool->tp_lock.lock();
-            if (thread_head<P>::empty(pool->tp_idle_threads)) [[unlikely]] {
+            if (job_head<P>::linked(pool->tp_jobs, job)) [[unlikely]] {
+                // Cancelled and scheduled again: the queue has it.
+            } else if (thread_head<P>::empty(pool->tp_idle_threads)) [[unlikely]] {
                 // A schedule took the idle worker first: requeue the job.
                 VTP_PROBE(overseer__race, pool, job);
                 job_head<P>::insert_head(pool->tp_jobs, job);

@@ -194,6 +194,31 @@ void destroy_while_creating(RunContext& run, const Parameters& parameters) {
     });
 }
 
+// A job is cancelled and scheduled again, in one hold of its interlock,
+// while the overseer may be in the middle of handing it to a worker (off
+// the queue, waiting for the interlock).  Scheduling a second job in
+// between keeps the only worker busy, so the job goes back on the queue.
+void cancel_during_handoff(RunContext& run, const Parameters& parameters) {
+    with_registry(run, 1, param(parameters, "idle_timeouts"), [&](registry_t&) {
+        pool_t* pool = get_or_check(run);
+        TestJob* first = new_job(run, job_count, "first");
+        TestJob* second = new_job(run, job_count, "second");
+        schedule(pool, first);
+        first->lock.lock();
+        if (vtp::threadpool_cancel_job_async(pool, &first->job)) {
+            schedule(pool, second);
+            vtp::threadpool_schedule_job(pool, &first->job);
+        }
+        first->lock.unlock();
+        wait_for(first, [first] { return first->runs.read() >= 1; });
+        cancel(pool, first);
+        cancel(pool, second);
+        free_job(first);
+        free_job(second);
+        put_pool(run, pool, vtp::PRI_NONE);
+    });
+}
+
 void get_put_race(RunContext& run, const Parameters& parameters) {
     with_registry(run, 1, param(parameters, "idle_timeouts"), [&](registry_t&) {
         auto client = [&run] {
@@ -206,6 +231,21 @@ void get_put_race(RunContext& run, const Parameters& parameters) {
         join(a);
         join(b);
     });
+}
+
+void percpu_get_put_race(RunContext& run, const Parameters& parameters) {
+    with_registry(run, param(parameters, "cpus"), param(parameters, "idle_timeouts"),
+                  [&](registry_t&) {
+                      auto client = [&run] {
+                          pool_percpu_t* percpu = nullptr;
+                          if (get_percpu(run, &percpu, vtp::PRI_NONE) == 0)
+                              put_percpu(run, percpu, vtp::PRI_NONE);
+                      };
+                      checker::ThreadId a = spawn(client, "client");
+                      checker::ThreadId b = spawn(client, "client");
+                      join(a);
+                      join(b);
+                  });
 }
 
 void percpu_schedule(RunContext& run, const Parameters& parameters) {
@@ -252,6 +292,22 @@ void overseer_creation_failure(RunContext& run, const Parameters& parameters) {
               fmt::format("threadpool_get failed with error {} but left a pool in the registry",
                           error));
     });
+}
+
+void percpu_creation_failure(RunContext& run, const Parameters& parameters) {
+    with_registry(run, param(parameters, "cpus"), param(parameters, "idle_timeouts"),
+                  [&](registry_t& registry) {
+                      pool_percpu_t* percpu = nullptr;
+                      int error = get_percpu(run, &percpu, vtp::PRI_NONE);
+                      if (error == 0) {
+                          put_percpu(run, percpu, vtp::PRI_NONE);
+                          return;
+                      }
+                      check(registry.percpu_threadpools.peek().first == nullptr, "get_result",
+                            fmt::format("threadpool_percpu_get failed with error {} but left a "
+                                        "collection in the registry",
+                                        error));
+                  });
 }
 
 void job_destroy_after_done(RunContext& run, const Parameters& parameters) {
@@ -401,6 +457,15 @@ Scenario scenario(std::string name, std::string description, std::vector<Paramet
     return result;
 }
 
+// Bounds for scenarios whose full tree is too large for the default run:
+// at most `preemptions` preemptive context switches per execution.
+std::function<void(checker::Options&, const Parameters&)> bounded(int preemptions) {
+    return [preemptions](checker::Options& options, const Parameters& parameters) {
+        base_bounds(options, parameters);
+        options.preemption_bound = preemptions;
+    };
+}
+
 std::vector<Scenario> build_catalogue() {
     auto with_failures = [](checker::Options& options, const Parameters& parameters) {
         base_bounds(options, parameters);
@@ -412,7 +477,7 @@ std::vector<Scenario> build_catalogue() {
                  {"schedule__job__overseer", "overseer__spawn", "overseer__assign", "thread__job"},
                  schedule_wait),
         scenario("schedule_twice", "schedule a job twice in a row: the second is coalesced",
-                 {idle_timeouts_parameter(0)}, {"schedule_of_running_job"}, schedule_twice),
+                 {idle_timeouts_parameter(0)}, {"schedule_of_running_job"}, schedule_twice, bounded(6)),
         scenario("schedule_cancel", "schedule then cancel with the waiting cancel",
                  {idle_timeouts_parameter(0)}, {"cancel_of_queued_job", "cancel__done"},
                  schedule_cancel),
@@ -424,23 +489,31 @@ std::vector<Scenario> build_catalogue() {
                  cancel_running),
         scenario("reschedule_from_job", "wg(4): producers set work and schedule a running job",
                  {{"producers", 2, 1, 3, "producer threads"}, idle_timeouts_parameter(0)},
-                 {"schedule_of_running_job"}, reschedule_from_job),
+                 {"schedule_of_running_job"}, reschedule_from_job, bounded(5)),
         scenario("two_clients", "two client threads schedule one job", {idle_timeouts_parameter(0)},
-                 {"schedule_of_running_job"}, two_clients),
+                 {"schedule_of_running_job"}, two_clients, bounded(5)),
         scenario("many_jobs_few_workers", "several jobs share the pool's workers",
                  {{"jobs", 2, 1, 3, "jobs scheduled"}, idle_timeouts_parameter(0)},
-                 {"overseer_race", "schedule__job__thread"}, schedule_wait),
+                 {"overseer_race", "schedule__job__thread"}, schedule_wait, bounded(4)),
         scenario("idle_timeout_race", "an idle worker's timeout races a new schedule",
                  {idle_timeouts_parameter(1)}, {"worker_exit_by_timeout", "schedule__job__thread"},
-                 idle_timeout_race),
+                 idle_timeout_race, bounded(4)),
         scenario("destroy_with_idle_workers", "destroy a pool whose worker is idle",
                  {idle_timeouts_parameter(0)}, {"thread__dying", "overseer__dying"},
                  destroy_with_idle),
         scenario("destroy_while_creating", "destroy right after a cancel, while a worker is created",
                  {idle_timeouts_parameter(0)}, {"destroy_while_creating"}, destroy_while_creating),
+        scenario("cancel_during_handoff",
+                 "cancel a queued job while the overseer hands it to a worker; a second job "
+                 "queued behind it must still run",
+                 {idle_timeouts_parameter(0)}, {"cancel_of_queued_job", "overseer__assign"},
+                 cancel_during_handoff, bounded(4)),
         scenario("get_put_race", "two clients get and put one priority at once",
                  {idle_timeouts_parameter(0)}, {"get_race", "get__create", "put__destroy"},
                  get_put_race),
+        scenario("percpu_get_put_race", "two clients get and put one per-CPU priority at once",
+                 {{"cpus", 1, 1, 2, "CPUs"}, idle_timeouts_parameter(0)},
+                 {"get_race", "percpu__get__race", "percpu__put__destroy"}, percpu_get_put_race),
         scenario("percpu_remote_cancel",
                  "per-CPU pools: schedule on a remote CPU, cancel through the local pool",
                  {{"cpus", 2, 1, 3, "CPUs"}, idle_timeouts_parameter(0)},
@@ -452,6 +525,14 @@ std::vector<Scenario> build_catalogue() {
                  "the overseer's creation fails: get returns the error and leaves no pool",
                  {{"failures", 1, 1, 1, "creation failures injected"}, idle_timeouts_parameter(0)},
                  {"overseer_creation_failure"}, overseer_creation_failure, with_failures),
+        scenario("percpu_creation_failure",
+                 "one CPU's overseer cannot be created: percpu get returns the error and leaves "
+                 "no collection",
+                 {{"cpus", 2, 1, 3, "CPUs"},
+                  {"failures", 1, 1, 1, "creation failures injected"},
+                  idle_timeouts_parameter(0)},
+                 {"overseer_creation_failure", "percpu__get__create"}, percpu_creation_failure,
+                 with_failures),
         scenario("job_destroy_after_done",
                  "ZFS task queue: destroy and free a job right after it reports done",
                  {{"jobs", 1, 1, 3, "jobs run and freed in turn"}, idle_timeouts_parameter(0)},
@@ -480,7 +561,7 @@ std::vector<Scenario> build_catalogue() {
         scenario("netbsd_test_module",
                  "NetBSD test module: two gets, two runs, cancel through the current CPU",
                  {{"cpus", 2, 1, 2, "CPUs"}, idle_timeouts_parameter(0)}, {"thread__job"},
-                 netbsd_test_module),
+                 netbsd_test_module, bounded(5)),
     };
     return list;
 }
