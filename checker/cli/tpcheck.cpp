@@ -26,8 +26,13 @@ constexpr const char* exit_codes_help =
     "Exit codes: 0 pass; 1 violation found (or a replay diverged); 2 usage or input error; "
     "3 incomplete: a budget stopped the search; 4 a required reachability goal was not reached.";
 
-int list_command(bool json) {
+int list_command(bool json, bool names) {
     const auto& scenarios = properties::catalogue();
+    if (names) {
+        for (const auto& scenario : scenarios)
+            std::cout << scenario.name << "\n";
+        return tpcheck::exit_pass;
+    }
     if (json) {
         nlohmann::json document;
         for (const auto& scenario : scenarios) {
@@ -96,7 +101,9 @@ int main(int argc, char** argv) {
     auto* list = app.add_subcommand("list", "List scenarios with their parameters and goals, "
                                             "and the properties checked");
     bool list_json = false;
+    bool list_names = false;
     list->add_flag("--json", list_json, "Print the list as JSON");
+    list->add_flag("--names", list_names, "Print only the scenario names, one per line");
 
     auto* check = app.add_subcommand("check", "Explore scenarios under the engine and report");
     check->footer(exit_codes_help);
@@ -158,7 +165,7 @@ int main(int argc, char** argv) {
     }
 
     if (list->parsed())
-        return list_command(list_json);
+        return list_command(list_json, list_names);
     if (check->parsed()) {
         for (const std::string& text : parameter_texts) {
             if (auto error = parse_parameter(text, request.parameters)) {

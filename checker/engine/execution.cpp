@@ -187,17 +187,22 @@ void Execution::run() {
             program_.main();
         } catch (const ExecutionAborted&) {
         } catch (const std::exception& error) {
-            if (!violation_)
-                violation_ = Violation{ViolationKind::uncaught_exception, "uncaught_exception",
+            record_violation(Violation{ViolationKind::uncaught_exception, "uncaught_exception",
                                        fmt::format("main threw: {}", error.what()),
-                                       static_cast<int>(steps_.size()) - 1, {0}, {}, {}};
+                                       static_cast<int>(steps_.size()) - 1, {0}, {}, {}});
         }
         mark_finished(0);
     });
     start_thread(0);
 
+    // After a violation the loop goes on only for a strategy that analyses
+    // the rest of the execution; the violating thread is stopped.
+    continue_after_violation_ = strategy_.continue_after_violation();
+    auto running_on = [this] {
+        return cut_ == CutReason::none && (!violation_ || continue_after_violation_);
+    };
     std::vector<ThreadId> enabled;
-    while (!violation_ && cut_ == CutReason::none) {
+    while (running_on()) {
         collect_enabled(enabled);
         if (enabled.empty())
             break;
@@ -220,7 +225,8 @@ void Execution::run() {
         point.execution = this;
         ThreadId chosen = strategy_.pick_thread(point);
         if (chosen < 0) {
-            cut_ = CutReason::sleep_set;
+            if (!violation_)
+                cut_ = chosen == stop_diverged ? CutReason::diverged : CutReason::sleep_set;
             break;
         }
         if (std::find(enabled.begin(), enabled.end(), chosen) == enabled.end())
@@ -241,7 +247,7 @@ void Execution::run() {
         take_step(chosen);
         previous_ = chosen;
 
-        while (!unstarted_.empty() && !violation_ && cut_ == CutReason::none) {
+        while (!unstarted_.empty() && running_on()) {
             ThreadId thread = unstarted_.front();
             unstarted_.erase(unstarted_.begin());
             start_thread(thread);
@@ -333,6 +339,7 @@ void Execution::wake_blocked(ThreadId thread, Step& step) {
     record.state = State::ready;
     record.woken_by = -1;
     tick(thread);
+    note_use(cv, thread, record.pending.loc);
 }
 
 int Execution::choose(DecisionKind kind, int alternatives) {
@@ -371,6 +378,7 @@ bool Execution::transition_enabled(ThreadId thread) const {
     const ThreadRecord& record = *threads_[thread];
     switch (record.state) {
     case State::finished:
+    case State::stopped:
         return false;
     case State::ready:
         switch (record.pending.op) {
@@ -419,6 +427,7 @@ Footprint Execution::next_footprint(ThreadId thread) const {
     case State::ready:
         return footprint_of(record.pending.op, record.pending.object, record.pending.object2);
     case State::finished:
+    case State::stopped:
         break;
     }
     return Footprint{};
@@ -467,18 +476,35 @@ void Execution::destroy_object(ObjectId object, SourceLoc loc) {
     if (aborting_ || object < 0 || object >= static_cast<ObjectId>(object_info_.size()))
         return;
     ObjectInfo& info = object_info_[object];
+    struct Destroying {
+        ThreadRecord* record;
+        explicit Destroying(ThreadRecord* destroyer) : record(destroyer) {
+            if (record != nullptr)
+                record->destroying = true;
+        }
+        ~Destroying() {
+            if (record != nullptr)
+                record->destroying = false;
+        }
+    } destroying(running_ >= 0 ? threads_[running_].get() : nullptr);
     if (!info.alive) {
         fail(ViolationKind::use_after_destroy,
-             fmt::format("{} destroyed twice: first at {}", info.name, format_loc(info.destroyed_at)),
+             fmt::format("{} destroyed twice: first {}", info.name, describe_destruction(info)),
              loc);
     }
-    if (info.kind == ObjectKind::mutex && object_state_[object].mutex.owner >= 0) {
+    // An unordered use is reported as such whatever state it left (held, or
+    // waited on), so that every order of the same steps reports the same
+    // violation; those states are misuse only when the use was ordered.
+    bool unordered = check_destruction_order(object);
+    if (unordered) {
+        // Reported above.
+    } else if (info.kind == ObjectKind::mutex && object_state_[object].mutex.owner >= 0) {
         fail(ViolationKind::misuse,
              fmt::format("{} destroyed while {} holds it", info.name,
                          describe_thread(object_state_[object].mutex.owner)),
              loc);
-    }
-    if (info.kind == ObjectKind::condvar && !object_state_[object].condvar.waiters.empty()) {
+    } else if (info.kind == ObjectKind::condvar &&
+               !object_state_[object].condvar.waiters.empty()) {
         fail(ViolationKind::misuse,
              fmt::format("{} destroyed while {} waits on it", info.name,
                          describe_thread(object_state_[object].condvar.waiters.front())),
@@ -487,23 +513,96 @@ void Execution::destroy_object(ObjectId object, SourceLoc loc) {
     info.alive = false;
     info.destroyed_at = loc;
     info.destroyed_at_step = static_cast<int>(steps_.size()) - 1;
+    info.destroyed_by = running_;
+}
+
+// A destruction conflicts with every use by another thread, as a write
+// does: each use must happen before it, or the use could as well have come
+// after the destruction in another order of the same steps (an order that
+// DPOR need not run, since destructions are not scheduling points).  A
+// sync operation is ordered by a release in its own step or later (its
+// epoch); a cell access runs after its step's operation, so it needs a
+// later release, as in the race check.
+bool Execution::check_destruction_order(ObjectId object) {
+    if (running_ < 0)
+        return false;
+    const VectorClock& clock = threads_[running_]->clock;
+    const ObjectState& state = object_state_[object];
+    auto report_unordered = [&](ThreadId other, int step, SourceLoc use_loc) {
+        report(Violation{ViolationKind::use_after_destroy, "use_after_destroy",
+                         fmt::format("{} destroyed by {} (step {}) while its use by {} at {} "
+                                     "(step {}) is not ordered before the destruction",
+                                     describe_object(object), describe_thread(running_),
+                                     static_cast<int>(steps_.size()) - 1, describe_thread(other),
+                                     format_loc(use_loc), step),
+                         static_cast<int>(steps_.size()) - 1,
+                         {running_, other},
+                         {object},
+                         use_loc});
+    };
+    if (object_info_[object].kind == ObjectKind::cell) {
+        const CellState& cell = state.cell;
+        if (cell.write_thread >= 0 && cell.write_thread != running_ &&
+            clock.get(cell.write_thread) <= cell.write_epoch) {
+            report_unordered(cell.write_thread, cell.write_step, cell.write_loc);
+            return true;
+        }
+        for (const CellState::Read& read : cell.reads) {
+            if (read.thread != running_ && clock.get(read.thread) <= read.epoch) {
+                report_unordered(read.thread, read.step, read.loc);
+                return true;
+            }
+        }
+        return false;
+    }
+    for (const Use& use : state.uses) {
+        if (use.thread != running_ && clock.get(use.thread) < use.epoch) {
+            report_unordered(use.thread, use.step, use.loc);
+            return true;
+        }
+    }
+    return false;
+}
+
+void Execution::note_use(ObjectId object, ThreadId thread, SourceLoc loc) {
+    if (object < 0 || object >= static_cast<ObjectId>(object_state_.size()))
+        return;
+    Use use{thread, threads_[thread]->clock.get(thread), static_cast<int>(steps_.size()) - 1,
+            loc};
+    for (Use& existing : object_state_[object].uses) {
+        if (existing.thread == thread) {
+            existing = use;
+            return;
+        }
+    }
+    object_state_[object].uses.push_back(use);
+}
+
+std::string Execution::describe_destruction(const ObjectInfo& info) const {
+    if (info.destroyed_at.file != nullptr && *info.destroyed_at.file != '\0')
+        return fmt::format("at {} (step {})", format_loc(info.destroyed_at),
+                           info.destroyed_at_step);
+    return fmt::format("by {} (step {})", describe_thread(info.destroyed_by),
+                       info.destroyed_at_step);
 }
 
 void Execution::check_alive(ObjectId object, SourceLoc loc) {
     if (aborting_)
         return;
     if (object < 0 || object >= static_cast<ObjectId>(object_info_.size()))
+    if (object < 0 || object >= static_cast<ObjectId>(object_info_.size())) {
         fail(ViolationKind::misuse,
              fmt::format("operation on an object (id {}) that was not created in this "
                          "execution: sim objects must be created inside the program",
                          object),
              loc);
+        return;
+    }
     const ObjectInfo& info = object_info_[object];
     if (!info.alive) {
         Violation violation{ViolationKind::use_after_destroy, "use_after_destroy",
-                            fmt::format("use of {} after it was destroyed at {} (step {})",
-                                        info.name, format_loc(info.destroyed_at),
-                                        info.destroyed_at_step),
+                            fmt::format("use of {} after it was destroyed {}", info.name,
+                                        describe_destruction(info)),
                             static_cast<int>(steps_.size()) - 1,
                             {running_},
                             {object},
@@ -542,7 +641,11 @@ void Execution::mutex_lock(ObjectId mutex, SourceLoc loc) {
              loc);
     if (!schedule(PendingOp{OpKind::lock, mutex, -1, loc}))
         return;
+    // Checked again now that the step runs: another thread may have
+    // destroyed the object since the request.
+    check_alive(mutex, loc);
     acquire(running_, mutex, loc);
+    note_use(mutex, running_, loc);
 }
 
 void Execution::mutex_unlock(ObjectId mutex, SourceLoc loc) {
@@ -554,7 +657,9 @@ void Execution::mutex_unlock(ObjectId mutex, SourceLoc loc) {
              loc);
     if (!schedule(PendingOp{OpKind::unlock, mutex, -1, loc}))
         return;
+    check_alive(mutex, loc);
     release(running_, mutex);
+    note_use(mutex, running_, loc);
 }
 
 bool Execution::mutex_owned(ObjectId mutex) const {
@@ -652,11 +757,15 @@ bool Execution::cv_wait(ObjectId cv, ObjectId mutex,
     OpKind op = timeout ? OpKind::timed_wait : OpKind::wait;
     if (!schedule(PendingOp{op, cv, mutex, loc}))
         return false;
+    check_alive(cv, loc);
+    check_alive(mutex, loc);
 
     // Release the mutex and block, as one step.
     ThreadId self = running_;
     ThreadRecord& record = running_record();
     release(self, mutex);
+    note_use(cv, self, loc);
+    note_use(mutex, self, loc);
     object_state_[cv].condvar.waiters.push_back(self);
     record.state = State::blocked;
     record.timed_out = false;
@@ -671,7 +780,9 @@ bool Execution::cv_wait(ObjectId cv, ObjectId mutex,
     // Woken, and now scheduled to take the mutex back.
     tick(self);
     record.clock.join(record.wake_clock);
+    check_alive(mutex, loc);
     acquire(self, mutex, loc);
+    note_use(mutex, self, loc);
     return record.timed_out;
 }
 
@@ -679,6 +790,8 @@ void Execution::cv_signal(ObjectId cv, SourceLoc loc) {
     check_alive(cv, loc);
     if (!schedule(PendingOp{OpKind::signal, cv, -1, loc}))
         return;
+    check_alive(cv, loc);
+    note_use(cv, running_, loc);
     auto& waiters = object_state_[cv].condvar.waiters;
     if (waiters.empty())
         return;
@@ -697,6 +810,8 @@ void Execution::cv_broadcast(ObjectId cv, SourceLoc loc) {
     check_alive(cv, loc);
     if (!schedule(PendingOp{OpKind::broadcast, cv, -1, loc}))
         return;
+    check_alive(cv, loc);
+    note_use(cv, running_, loc);
     auto& waiters = object_state_[cv].condvar.waiters;
     for (ThreadId woken : waiters) {
         ThreadRecord& record = *threads_[woken];
@@ -717,9 +832,22 @@ bool Execution::cv_has_waiters(ObjectId cv) const {
 // --- atomics and cells --------------------------------------------------------------
 
 bool Execution::atomic_op(ObjectId atomic, OpKind op, std::memory_order order, SourceLoc loc) {
+    if (!schedule_atomic(atomic, op, loc))
+        return false;
+    order_atomic(atomic, op, order);
+    return true;
+}
+
+bool Execution::schedule_atomic(ObjectId atomic, OpKind op, SourceLoc loc) {
     check_alive(atomic, loc);
     if (!schedule(PendingOp{op, atomic, -1, loc}))
         return false;
+    check_alive(atomic, loc);
+    note_use(atomic, running_, loc);
+    return true;
+}
+
+void Execution::order_atomic(ObjectId atomic, OpKind op, std::memory_order order) {
     AtomicState& state = object_state_[atomic].atomic;
     ThreadRecord& record = running_record();
     if ((op == OpKind::load || op == OpKind::rmw) && has_acquire(order))
@@ -734,7 +862,6 @@ bool Execution::atomic_op(ObjectId atomic, OpKind op, std::memory_order order, S
         // A read-modify-write continues the release sequence it reads from.
         state.release_clock.join(record.clock);
     }
-    return true;
 }
 
 void Execution::note_atomic_value(ObjectId atomic, std::uint64_t bits) {
@@ -802,8 +929,11 @@ int Execution::thread_create(const char* name, int cpu, bool bound, bool may_fai
         return EAGAIN;
     if (threads_created_ >= options_.max_threads ||
         static_cast<int>(threads_.size()) >= max_threads_per_execution) {
-        cut_ = CutReason::thread_bound;
-        throw ExecutionAborted{};
+        // The execution is cut here (or, after a violation, only this thread).
+        if (!violation_)
+            cut_ = CutReason::thread_bound;
+        stop_running_thread();
+        return EAGAIN;
     }
     if (may_fail && creation_failures_used_ < options_.max_creation_failures &&
         choose(DecisionKind::creation_failure, 2) == 1) {
@@ -830,11 +960,10 @@ int Execution::thread_create(const char* name, int cpu, bool bound, bool may_fai
             body();
         } catch (const ExecutionAborted&) {
         } catch (const std::exception& error) {
-            if (!violation_)
-                violation_ = Violation{
-                    ViolationKind::uncaught_exception, "uncaught_exception",
-                    fmt::format("{} threw: {}", describe_thread(id), error.what()),
-                    static_cast<int>(steps_.size()) - 1, {id}, {}, {}};
+            record_violation(Violation{
+                ViolationKind::uncaught_exception, "uncaught_exception",
+                fmt::format("{} threw: {}", describe_thread(id), error.what()),
+                static_cast<int>(steps_.size()) - 1, {id}, {}, {}});
         }
         mark_finished(id);
     });
@@ -872,8 +1001,11 @@ void Execution::pause(std::chrono::milliseconds duration, ObjectId mutex, Source
         return;
     ThreadId self = running_;
     ThreadRecord& record = running_record();
-    if (mutex >= 0)
+    if (mutex >= 0) {
+        check_alive(mutex, loc);
         release(self, mutex);
+        note_use(mutex, self, loc);
+    }
     record.state = State::sleeping;
     record.timer_active = true;
     record.timer_is_pause = true;
@@ -881,8 +1013,11 @@ void Execution::pause(std::chrono::milliseconds duration, ObjectId mutex, Source
     record.pending = PendingOp{mutex >= 0 ? OpKind::reacquire : OpKind::yield, mutex, -1, loc};
     suspend_running();
     tick(self);
-    if (mutex >= 0)
+    if (mutex >= 0) {
+        check_alive(mutex, loc);
         acquire(self, mutex, loc);
+        note_use(mutex, self, loc);
+    }
 }
 
 void Execution::yield(SourceLoc loc) {
@@ -915,17 +1050,60 @@ void Execution::dispose(void* memory) {
 
 // --- violations and annotations -----------------------------------------------------
 
+// Keeps the first violation, and while the execution runs on after one,
+// every later violation of another kind or property.
+void Execution::record_violation(Violation violation) {
+    if (aborting_)
+        return;
+    if (violation.step < 0)
+        violation.step = static_cast<int>(steps_.size()) - 1;
+    if (violation.property.empty())
+        violation.property = std::string(to_string(violation.kind));
+    if (violation_ && !continue_after_violation_)
+        return;
+    for (const Violation& known : violations_) {
+        if (known.kind == violation.kind && known.property == violation.property)
+            return;
+    }
+    violations_.push_back(violation);
+    if (!violation_)
+        violation_ = std::move(violation);
+}
+
 void Execution::report(Violation violation) {
     if (aborting_)
         return;
-    if (!violation_) {
-        if (violation.step < 0)
-            violation.step = static_cast<int>(steps_.size()) - 1;
-        if (violation.property.empty())
-            violation.property = std::string(to_string(violation.kind));
-        violation_ = std::move(violation);
-    }
-    if (running_ >= 0)
+    ViolationKind kind = violation.kind;
+    record_violation(std::move(violation));
+    // A thread that is unwinding for an exception of the program finishes
+    // by itself; any other stops here.  While the execution runs on for the
+    // analysis, a thread that reported a data race, a lock-order cycle or a
+    // use after destroy goes on as well: those involve another thread, whose
+    // part may still move past this thread's later steps in another order,
+    // so the analysis needs them.  (The engine keeps a destroyed object's
+    // state and managed memory until the end, so going on is safe.)  A
+    // failed check or a misuse depends on this thread's own view, or would
+    // corrupt the engine's state: that thread stops.
+    if (running_ < 0 || std::uncaught_exceptions() > 0)
+        return;
+    if (continue_after_violation_ &&
+        (kind == ViolationKind::data_race || kind == ViolationKind::lock_order ||
+         kind == ViolationKind::use_after_destroy))
+        return;
+    stop_running_thread();
+}
+
+// Freezes the running thread where it reported a violation.  Unwinding it
+// now would run its destructors while operations still take effect; only
+// teardown resumes it, and it unwinds from here.  A report from inside a
+// destructor (destroy_object: a mutex destroyed while held) cannot throw,
+// which would terminate the process: that returns instead, and the thread
+// unwinds at its next scheduling point.
+void Execution::stop_running_thread() {
+    ThreadRecord& record = running_record();
+    record.state = State::stopped;
+    record.fiber->suspend();
+    if (!record.destroying)
         throw ExecutionAborted{};
 }
 
@@ -949,7 +1127,7 @@ void Execution::annotate(int code, const char* name, const void* payload, Source
 }
 
 void Execution::record_outcome(std::string_view outcome) {
-    outcomes_.emplace_back(outcome);
+    outcomes_.emplace_back(running_, std::string(outcome));
 }
 
 // --- the end of an execution ------------------------------------------------------------
@@ -975,10 +1153,39 @@ std::string Execution::describe_wait(ThreadId thread) const {
         if (pending.op == OpKind::join)
             return fmt::format("waits to join {} at {}", describe_thread(pending.object2), where);
         return fmt::format("is about to {} at {}", to_string(pending.op), where);
+    case State::stopped:
+        return "stopped where it reported a violation";
     case State::finished:
         break;
     }
     return "finished";
+}
+
+bool Execution::held_back_by_timeout_bound() const {
+    if (!options_.timeouts || timeouts_fired_ < options_.max_timeouts)
+        return false;
+    for (const auto& record : threads_) {
+        if (record->state == State::blocked && record->timer_active && !record->timer_is_pause)
+            return true;
+    }
+    return false;
+}
+
+void Execution::report_leaked_threads() {
+    std::string message = "threads left running after main returned:";
+    std::vector<ThreadId> leaked;
+    SourceLoc loc;
+    for (ThreadId thread = 0; thread < static_cast<ThreadId>(threads_.size()); ++thread) {
+        if (threads_[thread]->state == State::finished)
+            continue;
+        if (leaked.empty())
+            loc = threads_[thread]->pending.loc;
+        leaked.push_back(thread);
+        message += fmt::format(" {} {};", describe_thread(thread), describe_wait(thread));
+    }
+    message.pop_back();
+    report(Violation{ViolationKind::leak, "leak", std::move(message),
+                     static_cast<int>(steps_.size()) - 1, std::move(leaked), {}, loc});
 }
 
 void Execution::report_deadlock() {
@@ -998,12 +1205,31 @@ void Execution::report_deadlock() {
                      static_cast<int>(steps_.size()) - 1, std::move(blocked), {}, loc});
 }
 
+// No thread can run.  Unfinished threads make it a deadlock, with two
+// exceptions: a thread that only the timeout bound holds back would still
+// run (the execution is cut at the bound), and once main has returned,
+// threads that wait for a signal nobody will send are leaked, not
+// deadlocked (unless some of them wait for a mutex or a thread).
 void Execution::check_end_state() {
+    bool unfinished = false;
+    bool waits_for_thread = false;
     for (const auto& record : threads_) {
-        if (record->state != State::finished) {
+        if (record->state == State::finished)
+            continue;
+        unfinished = true;
+        OpKind op = record->pending.op;
+        if (record->state == State::ready &&
+            (op == OpKind::lock || op == OpKind::reacquire || op == OpKind::join))
+            waits_for_thread = true;
+    }
+    if (unfinished) {
+        if (held_back_by_timeout_bound())
+            cut_ = CutReason::timeout_bound;
+        else if (thread_finished(0) && !waits_for_thread && options_.detect_leaks)
+            report_leaked_threads();
+        else if (!thread_finished(0) || waits_for_thread)
             report_deadlock();
-            return;
-        }
+        return;
     }
     for (auto& observer : observers_) {
         observer->on_end(*this);
@@ -1033,7 +1259,8 @@ void Execution::check_end_state() {
 void Execution::record_pending_at_stop() {
     for (ThreadId thread = 0; thread < static_cast<ThreadId>(threads_.size()); ++thread) {
         const ThreadRecord& record = *threads_[thread];
-        if (!record.started || record.state == State::finished)
+        if (!record.started || record.state == State::finished ||
+            record.state == State::stopped)
             continue;
         PendingTransition pending;
         pending.thread = thread;
@@ -1055,35 +1282,75 @@ void Execution::finish() {
     if (!violation_ && cut_ == CutReason::none)
         check_end_state();
     // Before teardown unwinds the threads: what each would have done next.
-    if (violation_ || cut_ == CutReason::thread_bound)
+    if (violation_ || cut_ == CutReason::thread_bound || cut_ == CutReason::timeout_bound)
         record_pending_at_stop();
     teardown();
-    if (!violation_ && cut_ == CutReason::none) {
-        // FNV-1a over the facts that define a terminal state.
-        std::uint64_t hash = 1469598103934665603ull;
-        auto mix = [&hash](std::uint64_t value) {
-            for (int i = 0; i < 8; ++i) {
-                hash ^= (value >> (8 * i)) & 0xff;
-                hash *= 1099511628211ull;
-            }
-        };
-        mix(threads_.size());
-        for (ObjectId object = 0; object < static_cast<ObjectId>(object_info_.size()); ++object) {
-            if (object_info_[object].kind == ObjectKind::atomic)
-                mix(object_state_[object].atomic.bits);
+    if (!violation_ && cut_ == CutReason::none)
+        terminal_fingerprint_ = compute_terminal_fingerprint();
+}
+
+// FNV-1a over the facts that define a terminal state: the number of
+// threads, every atomic's value and the outcomes the program recorded.
+// Equivalent executions may create objects and record outcomes in other
+// orders (object ids follow the global creation order), so atomics are
+// taken in the order of their creator's stable name and position among its
+// objects, and outcomes by thread, in each thread's own order.
+std::uint64_t Execution::compute_terminal_fingerprint() const {
+    std::uint64_t hash = 1469598103934665603ull;
+    auto mix = [&hash](std::uint64_t value) {
+        for (int i = 0; i < 8; ++i) {
+            hash ^= (value >> (8 * i)) & 0xff;
+            hash *= 1099511628211ull;
         }
-        for (const std::string& outcome : outcomes_) {
-            for (char c : outcome)
-                mix(static_cast<unsigned char>(c));
-            mix(0xff);
-        }
-        terminal_fingerprint_ = hash;
+    };
+    auto mix_text = [&mix](std::string_view text) {
+        for (char c : text)
+            mix(static_cast<unsigned char>(c));
+        mix(0xff);
+    };
+    auto creator_name = [this](ThreadId thread) -> std::string_view {
+        return thread >= 0 ? std::string_view(thread_info_[thread].name) : std::string_view();
+    };
+
+    mix(threads_.size());
+
+    struct AtomicValue {
+        std::string_view creator;
+        int position;
+        std::uint64_t bits;
+    };
+    std::vector<AtomicValue> atomics;
+    std::vector<int> created(threads_.size() + 1, 0);
+    for (ObjectId object = 0; object < static_cast<ObjectId>(object_info_.size()); ++object) {
+        const ObjectInfo& info = object_info_[object];
+        int position = created[info.creator + 1]++;
+        if (info.kind == ObjectKind::atomic)
+            atomics.push_back({creator_name(info.creator), position,
+                               object_state_[object].atomic.bits});
     }
+    std::sort(atomics.begin(), atomics.end(), [](const AtomicValue& a, const AtomicValue& b) {
+        return a.creator != b.creator ? a.creator < b.creator : a.position < b.position;
+    });
+    for (const AtomicValue& atomic : atomics)
+        mix(atomic.bits);
+
+    std::vector<std::pair<std::string_view, std::string_view>> outcomes;
+    for (const auto& [thread, outcome] : outcomes_)
+        outcomes.emplace_back(creator_name(thread), outcome);
+    std::stable_sort(outcomes.begin(), outcomes.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (const auto& [thread, outcome] : outcomes) {
+        mix_text(thread);
+        mix_text(outcome);
+    }
+    return hash;
 }
 
 void Execution::teardown() {
     aborting_ = true;
-    for (ThreadId thread = 0; thread < static_cast<ThreadId>(threads_.size()); ++thread) {
+    // Newest first: a thread usually uses objects owned by the thread that
+    // created it (main's locals), which must outlive its unwinding.
+    for (auto thread = static_cast<ThreadId>(threads_.size()) - 1; thread >= 0; --thread) {
         ThreadRecord& record = *threads_[thread];
         // A fiber that never ran starts now and unwinds at its first operation.
         for (int attempts = 0; !record.fiber->finished() && attempts < 1000; ++attempts) {

@@ -80,7 +80,10 @@ struct ThreadHandle {
 // Thrown inside a fiber to unwind it when the execution stops.
 struct ExecutionAborted {};
 
-enum class CutReason : std::uint8_t { none, sleep_set, thread_bound };
+// Why an execution ended early without a violation.  timeout_bound: some
+// thread waits only because the timeout bound keeps its timer from firing,
+// so the end is an artefact of the bound, not a deadlock.
+enum class CutReason : std::uint8_t { none, sleep_set, thread_bound, timeout_bound, diverged };
 
 // Access modes for the dependency relation of partial-order reduction.
 enum class AccessMode : std::uint8_t { none, sync, read, write };
@@ -143,9 +146,15 @@ public:
     void cv_broadcast(ObjectId cv, SourceLoc loc);
     bool cv_has_waiters(ObjectId cv) const;
 
-    // Schedules an atomic operation; the caller applies it on return.
-    // Returns false while the thread unwinds (apply nothing then).
+    // Schedules an atomic operation and applies its happens-before effect;
+    // the caller changes the value on return.  Returns false while the
+    // thread unwinds (apply nothing then).
     bool atomic_op(ObjectId atomic, OpKind op, std::memory_order order, SourceLoc loc);
+    // The two halves of atomic_op, for a compare-exchange, whose effect
+    // depends on the comparison made in between: a failed compare-exchange
+    // is a load and releases nothing.
+    bool schedule_atomic(ObjectId atomic, OpKind op, SourceLoc loc);
+    void order_atomic(ObjectId atomic, OpKind op, std::memory_order order);
     // Records the atomic's value for the terminal-state fingerprint.
     void note_atomic_value(ObjectId atomic, std::uint64_t bits);
 
@@ -189,7 +198,12 @@ public:
     const std::vector<ThreadInfo>& threads() const { return thread_info_; }
     const std::vector<ObjectInfo>& objects() const { return object_info_; }
     const DecisionList& decisions() const { return decisions_; }
+    // The first violation, which ends the execution (or, for a strategy
+    // that goes on after one, is the one a counterexample shows).
     const std::optional<Violation>& violation() const { return violation_; }
+    // Every violation seen, each kind and property once: the first alone,
+    // unless the execution went on after it.
+    const std::vector<Violation>& violations() const { return violations_; }
     // Empty unless the execution stopped early (violation or thread bound).
     const std::vector<PendingTransition>& pending_at_stop() const { return pending_at_stop_; }
     CutReason cut() const { return cut_; }
@@ -220,7 +234,9 @@ public:
     static Footprint step_footprint(const Step& step);
 
 private:
-    enum class State : std::uint8_t { ready, blocked, sleeping, finished };
+    // stopped: the thread reported a violation; it takes no further step
+    // and is unwound at teardown.
+    enum class State : std::uint8_t { ready, blocked, sleeping, finished, stopped };
 
     struct PendingOp {
         OpKind op = OpKind::yield;
@@ -245,6 +261,7 @@ private:
         int children = 0;
         bool started = false;
         int finished_at = -1;    // the step in which the body returned
+        bool destroying = false;  // inside destroy_object (a destructor)
         std::string given_name;  // stable storage for the handle's initial name
     };
 
@@ -272,11 +289,20 @@ private:
         };
         std::vector<Read> reads;
     };
+    // A thread's latest operation on a sync object, for the check that the
+    // object's destruction happens after every use.
+    struct Use {
+        ThreadId thread;
+        std::uint32_t epoch;
+        int step;
+        SourceLoc loc;
+    };
     struct ObjectState {
         MutexState mutex;
         CondvarState condvar;
         AtomicState atomic;
         CellState cell;
+        std::vector<Use> uses;  // one per thread
     };
     struct Allocation {
         void* memory;
@@ -300,12 +326,17 @@ private:
     int choose(DecisionKind kind, int alternatives);
     void take_step(ThreadId thread);
     void mark_finished(ThreadId thread);
+    void stop_running_thread();
     void wake_blocked(ThreadId thread, Step& step);
     void finish();
     void record_pending_at_stop();
+    std::uint64_t compute_terminal_fingerprint() const;
     void teardown();
     void check_end_state();
     void report_deadlock();
+    void record_violation(Violation violation);
+    void report_leaked_threads();
+    bool held_back_by_timeout_bound() const;
     std::string describe_wait(ThreadId thread) const;
     Step& current_step() { return steps_.back(); }
     ThreadRecord& running_record() { return *threads_[running_]; }
@@ -314,6 +345,9 @@ private:
     void acquire(ThreadId thread, ObjectId mutex, SourceLoc loc);
     void release(ThreadId thread, ObjectId mutex);
     void note_lock_order(ThreadId thread, ObjectId mutex, SourceLoc loc);
+    void note_use(ObjectId object, ThreadId thread, SourceLoc loc);
+    bool check_destruction_order(ObjectId object);  // true if it reported
+    std::string describe_destruction(const ObjectInfo& info) const;
     void tick(ThreadId thread) { threads_[thread]->clock.tick(thread); }
 
     const Program& program_;
@@ -352,11 +386,15 @@ private:
     std::vector<LockEdge> lock_edges_;
 
     std::optional<Violation> violation_;
+    std::vector<Violation> violations_;
     std::vector<PendingTransition> pending_at_stop_;
     CutReason cut_ = CutReason::none;
     bool aborting_ = false;
+    // The strategy analyses the steps after a violation (DPOR keeping
+    // going): the other threads run on, and nothing more is reported.
+    bool continue_after_violation_ = false;
     bool ran_ = false;
-    std::vector<std::string> outcomes_;
+    std::vector<std::pair<ThreadId, std::string>> outcomes_;  // by the recording thread
     std::uint64_t terminal_fingerprint_ = 0;
 
     static inline thread_local Execution* current_ = nullptr;

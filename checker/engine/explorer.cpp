@@ -1,5 +1,6 @@
 #include "checker/engine/explorer.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <stdexcept>
 
@@ -22,6 +23,19 @@ Counterexample capture(const Execution& execution) {
         counterexample.violation = *execution.violation();
     counterexample.decisions = execution.decisions();
     counterexample.steps = execution.steps();
+    // Steps that ran after the violation (for DPOR's analysis) are no part
+    // of the counterexample: keep the steps up to the violating one and the
+    // decisions they took (one thread choice each, and their own choices).
+    if (execution.violation()) {
+        auto keep = static_cast<std::size_t>(std::max(execution.violation()->step + 1, 0));
+        if (counterexample.steps.size() > keep) {
+            counterexample.steps.resize(keep);
+            std::size_t decisions = 0;
+            for (const Step& step : counterexample.steps)
+                decisions += 1 + step.choices.size();
+            counterexample.decisions.resize(decisions);
+        }
+    }
     counterexample.threads = execution.threads();
     counterexample.objects = execution.objects();
     return counterexample;
@@ -70,6 +84,8 @@ Result explore(const Program& program, const Options& options, const ExploreHook
         switch (execution.cut()) {
         case CutReason::sleep_set: ++result.sleep_blocked; break;
         case CutReason::thread_bound: ++result.thread_bound_cut; break;
+        case CutReason::timeout_bound: ++result.timeout_bound_cut; break;
+        case CutReason::diverged: break;
         case CutReason::none: break;
         }
         if (execution.violation()) {

@@ -62,6 +62,7 @@ struct Result {
     std::int64_t complete = 0;       // executions that ran to their end
     std::int64_t sleep_blocked = 0;  // cut short because every enabled thread slept
     std::int64_t thread_bound_cut = 0;   // cut at the thread-creation bound
+    std::int64_t timeout_bound_cut = 0;  // ended with a timer held back by the timeout bound
     std::int64_t preemption_bound_cut = 0;
     std::int64_t violations = 0;     // executions with a violation
     std::int64_t steps = 0;          // sync operations, in all executions

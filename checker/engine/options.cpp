@@ -36,6 +36,9 @@ std::optional<std::string> check_range(std::string_view field, long long value, 
 }  // namespace
 
 std::optional<std::string> validate(const Options& options) {
+    if (to_string(options.strategy) == "unknown")
+        return fmt::format("invalid strategy {}: expected dpor, dfs, random, pct or replay",
+                           static_cast<int>(options.strategy));
     if (auto error = check_range("preemption bound", options.preemption_bound, -1, 1000))
         return error;
     if (auto error = check_range("max steps", options.max_steps, 1, 10'000'000))
@@ -52,7 +55,7 @@ std::optional<std::string> validate(const Options& options) {
         return fmt::format("invalid max executions {}: expected 0 (unlimited) or more",
                            options.max_executions);
     if (!(options.max_seconds >= 0))
-        return fmt::format("invalid time budget {} s: expected 0 (unlimited) or more",
+        return fmt::format("invalid max seconds {}: expected 0 (unlimited) or more",
                            options.max_seconds);
     if (auto error = check_range("PCT depth", options.pct_depth, 1, 100))
         return error;

@@ -21,6 +21,10 @@ namespace checker {
 
 class Execution;
 
+// pick_thread() values that end an execution instead of naming a thread.
+inline constexpr ThreadId stop_sleep_set = -1;  // every enabled thread is in the sleep set
+inline constexpr ThreadId stop_diverged = -2;   // a replay no longer fits its decision list
+
 struct SchedulingPoint {
     int depth = 0;                      // index of the step about to be taken
     std::span<const ThreadId> enabled;  // ascending, never empty
@@ -36,8 +40,8 @@ public:
 
     // Prepares the next execution; returns false when there is none left.
     virtual bool begin_execution() = 0;
-    // Returns the thread to run, one of point.enabled, or -1 to cut the
-    // execution short (every enabled thread is in the sleep set).
+    // Returns the thread to run, one of point.enabled, or one of the stop
+    // values below to cut the execution short.
     virtual ThreadId pick_thread(const SchedulingPoint& point) = 0;
     // Returns the value of a decision inside the current step, below
     // alternatives (which is at least 2).
@@ -49,6 +53,10 @@ public:
     virtual bool exhaustive() const = 0;
     // Executions cut because a preemption bound forbade every choice.
     virtual std::int64_t bound_pruned() const { return 0; }
+    // True if the execution should go on after a violation, with the
+    // violating thread stopped and nothing more reported, so that
+    // end_execution() sees the steps the violation would have hidden.
+    virtual bool continue_after_violation() const { return false; }
     // An estimate of the part of the tree explored so far, 0 to 1, or -1.
     virtual double explored_fraction() const { return -1; }
 };

@@ -102,7 +102,8 @@ struct ObjectInfo {
     SourceLoc created_at;
     bool alive = true;
     int destroyed_at_step = -1;
-    SourceLoc destroyed_at;
+    SourceLoc destroyed_at;   // empty for a destructor, which has no caller location
+    ThreadId destroyed_by = -1;
 };
 
 enum class ViolationKind : std::uint8_t {

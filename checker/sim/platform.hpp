@@ -153,14 +153,18 @@ struct platform {
         bool compare_exchange_strong(T& expected, T desired,
                                      std::memory_order order = std::memory_order_seq_cst,
                                      location loc = location::current()) {
-            if (!Execution::require_current("atomic compare-exchange")
-                     .atomic_op(id_, OpKind::rmw, order, loc_of(loc)))
+            Execution& execution = Execution::require_current("atomic compare-exchange");
+            if (!execution.schedule_atomic(id_, OpKind::rmw, loc_of(loc)))
                 return false;
             if (std::memcmp(&value_, &expected, sizeof(T)) == 0) {
+                execution.order_atomic(id_, OpKind::rmw, order);
                 value_ = desired;
                 note();
                 return true;
             }
+            // A failed compare-exchange only reads (with the failure order
+            // derived from order: release becomes relaxed).
+            execution.order_atomic(id_, OpKind::load, order);
             expected = value_;
             return false;
         }

@@ -187,7 +187,9 @@ private:
         // 2. Races with dependent predecessors.
         for (std::size_t a = ordered; a < predecessors.size(); ++a) {
             int i = predecessors[a];
-            if (conflict(execution, i, j) != Conflict::reversible)
+            // The step that enabled j (a spawn that created its thread, a
+            // signal that woke it) cannot be swapped with it.
+            if (i == enabled_by || conflict(execution, i, j) != Conflict::reversible)
                 continue;
             // A firing that j's timer could not precede (an earlier
             // deadline was pending) enables j rather than racing with it.
@@ -292,6 +294,21 @@ private:
             analyse_event(execution, scan, pending.thread, pending.op, pending.object,
                           pending.footprint, pending.enabled_by);
             events_.pop_back();
+            if (pending.enabled)
+                add_starved(scan, pending.thread, n);
+        }
+    }
+
+    // 6. A thread still enabled where a bound cut the execution (the step
+    //    bound of a spinning thread, the thread bound) may have later steps
+    //    that race with anything that ran while it waited, and nothing
+    //    shows them.  It gets a branch at every node since its last step
+    //    where it was enabled and not asleep.
+    void add_starved(const Scan& scan, ThreadId thread, int n) {
+        for (int k = scan.last_of_thread[thread] + 1; k < n; ++k) {
+            Node& node = stack_[k];
+            if ((node.enabled_mask & ~(node.backtrack | node.sleep) & bit(thread)) != 0)
+                node.backtrack |= allowed_by_bound(node, bit(thread));
         }
     }
 

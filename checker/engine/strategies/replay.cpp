@@ -30,13 +30,13 @@ public:
             diverge(point.depth, fmt::format("the trace has a {} decision where the program "
                                              "schedules a thread",
                                              to_string(decision.kind)));
-            return -1;
+            return stop_diverged;
         }
         if (std::find(point.enabled.begin(), point.enabled.end(), decision.value) ==
             point.enabled.end()) {
             diverge(point.depth,
                     fmt::format("the trace runs thread {} but it is not enabled", decision.value));
-            return -1;
+            return stop_diverged;
         }
         ++cursor_;
         depth_ = point.depth;

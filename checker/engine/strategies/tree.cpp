@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <bit>
 #include <stdexcept>
 
@@ -100,7 +101,7 @@ ThreadId TreeStrategy::pick_thread(const SchedulingPoint& point) {
     if (candidates == 0) {
         if (awake != 0)
             ++bound_pruned_;
-        return -1;
+        return stop_sleep_set;
     }
     // Prefer the thread that ran last: fewer preemptions come first.
     ThreadId chosen = (point.previous >= 0 && (candidates & bit(point.previous)) != 0)

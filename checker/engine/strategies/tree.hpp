@@ -29,6 +29,10 @@ public:
     ThreadId pick_thread(const SchedulingPoint& point) override;
     int pick_value(DecisionKind kind, int alternatives) override;
     void end_execution(const Execution& execution) override;
+    // With keep_going, both searches run every execution to its end (DPOR
+    // needs the steps a violation would hide for its race analysis, and DFS
+    // stays its exact reference), recording every violation on the way.
+    bool continue_after_violation() const override { return options_.keep_going; }
     bool exhaustive() const override { return true; }
     std::int64_t bound_pruned() const override { return bound_pruned_; }
     double explored_fraction() const override;
