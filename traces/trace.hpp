@@ -41,8 +41,9 @@ namespace traces {
 
 inline constexpr std::string_view trace_format = "vtp-trace";
 inline constexpr int trace_version = 1;
-// Inputs larger than this are rejected before parsing (a trace at the
-// largest step bound used in practice is a few megabytes).
+// Inputs larger than this are rejected before parsing.  A step takes about
+// 400 bytes in the test traces, so the default bound of 5000 steps gives
+// about 2 MB, and the limit leaves room for the largest bounds.
 inline constexpr std::uintmax_t max_trace_bytes = 256u * 1024 * 1024;
 
 struct Location {
@@ -83,7 +84,7 @@ struct TraceStep {
     std::string thread;
     checker::OpKind operation = checker::OpKind::yield;
     std::string object;   // the main object; empty for none
-    std::string object2;  // the mutex of a wait, wakeup or pause, the condvar of a reacquire
+    std::string object2;  // the mutex of a wait, wakeup, pause or pause_end; a reacquire's condvar
     std::string joined;   // join: the thread waited for
     std::string spawned;  // successful spawn: the new thread
     Location location;
@@ -91,7 +92,7 @@ struct TraceStep {
     std::vector<std::string> enabled;  // the threads that could have taken it
     bool preemption = false;
     int enabled_by = -1;  // the step that woke, spawned or released what this one needed
-    int result = 0;       // spawn: error number; wait and wakeup: 1 if timed out
+    int result = 0;       // spawn: error number or 0; wakeup_timeout: 1; otherwise 0
 
     friend bool operator==(const TraceStep&, const TraceStep&) = default;
 };

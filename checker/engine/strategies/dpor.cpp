@@ -1,6 +1,7 @@
 // Dynamic partial-order reduction with source sets and sleep sets
 // (Abdulla, Aronis, Jonsson and Sagonas, "Optimal dynamic partial order
-// reduction", POPL 2014, the source-DPOR algorithm).
+// reduction", POPL 2014, the source-DPOR algorithm), extended for blocking
+// operations and the logical clock.
 //
 // After each execution, race analysis finds pairs of steps that could have
 // happened in the other order, and makes sure the tree explores a branch
@@ -8,14 +9,20 @@
 //
 // 1. Happens-before between steps is the transitive closure of program
 //    order, dependency (footprints that touch a common object, one of them
-//    writing or synchronising) and enabling edges (a wake, a spawn or an
-//    exit enables the step that needed it).  Each step gets a vector clock.
+//    writing or synchronising) and enabling edges (a wake, a spawn or the
+//    end of a joined thread enables the step that needed it).  Each step
+//    gets a vector clock.
 // 2. Two dependent steps i < j of different threads race when i does not
-//    happen before j through any other step.  Mutex steps race only between
-//    two acquisitions: a release and the acquisition it enables cannot be
-//    swapped.  For an acquisition j, the previous acquisition i of the same
-//    mutex races with j unless i happens before j other than through the
-//    holder's own release.
+//    happen before j through any other step, and i is not the step that
+//    enabled j.  Steps that only enable one another are not swapped:
+//    a. Mutex steps race only between two acquisitions.  For an acquisition
+//       j, the previous acquisition i of the same mutex races with j unless
+//       i happens before j other than through the holder's own release.
+//    b. A timer fires only while no pending timer has an earlier deadline,
+//       so a firing that j's timer could not have preceded enables j.  The
+//       race is with the start of that earlier timer instead: every timer
+//       start by another thread that does not happen before j's own start,
+//       and whose timer ended before j, races with j directly.
 // 3. For a race (i, j), let v be the steps after i that do not happen after
 //    i, followed by j.  The threads whose first step in v has no
 //    predecessor in v (the initials) can each start the reversal from the
@@ -23,7 +30,17 @@
 //    or sleep set, one of them is added.
 // 4. An execution that a violation or a bound stopped early is analysed
 //    with the transitions its threads had pending at the stop, as if each
-//    were one more step.
+//    were one more step.  With keep_going an execution does not stop at a
+//    violation (the violating thread stops, or for races, lock-order
+//    cycles and uses after destroy goes on), so that the steps a violation
+//    would hide are analysed like any other.
+// 5. A blocked or sleeping thread whose wakeup a step disabled or changed
+//    (a signal that woke it, an earlier deadline, the last timeout of the
+//    bound) never runs that wakeup, so no race shows it: it gets a branch
+//    at the node of that step.
+// 6. A thread still enabled where a bound cut the execution has later
+//    steps that nothing shows: it gets a branch at every node where it was
+//    enabled.
 //
 // Sleep sets (tree.cpp) stop the search from re-entering an order it has
 // already covered; an execution in which every enabled thread sleeps is
@@ -207,7 +224,7 @@ private:
                 add_backtrack(execution, i, j);
         }
 
-        // 2. Races between two acquisitions of one mutex.
+        // 2a. Races between two acquisitions of one mutex.
         if (is_acquisition(op) && object >= 0) {
             int i = scan.last_acquisition[object];
             if (i >= 0 && events_[i].thread != thread) {
@@ -231,7 +248,7 @@ private:
             }
         }
 
-        // 2. Races between a firing and the timers that held it back.  A
+        // 2b. Races between a firing and the timers that held it back.  A
         //    timer that another thread started without happening before
         //    j's own start, and that ended before j, had the earlier
         //    deadline: it disabled j until it fired or was cancelled, and j
@@ -295,17 +312,18 @@ private:
                           pending.footprint, pending.enabled_by);
             events_.pop_back();
             if (pending.enabled)
-                add_starved(scan, pending.thread, n);
+                add_starved(pending.thread, n);
         }
     }
 
     // 6. A thread still enabled where a bound cut the execution (the step
-    //    bound of a spinning thread, the thread bound) may have later steps
-    //    that race with anything that ran while it waited, and nothing
-    //    shows them.  It gets a branch at every node since its last step
-    //    where it was enabled and not asleep.
-    void add_starved(const Scan& scan, ThreadId thread, int n) {
-        for (int k = scan.last_of_thread[thread] + 1; k < n; ++k) {
+    //    bound of a spinning thread, the thread bound) has later steps that
+    //    nothing shows: they may race with anything, and running any of
+    //    its steps earlier may bring them within the bound.  It gets a
+    //    branch at every node where it was enabled and not asleep.  This
+    //    costs executions only where a bound cut one.
+    void add_starved(ThreadId thread, int n) {
+        for (int k = 0; k < n; ++k) {
             Node& node = stack_[k];
             if ((node.enabled_mask & ~(node.backtrack | node.sleep) & bit(thread)) != 0)
                 node.backtrack |= allowed_by_bound(node, bit(thread));

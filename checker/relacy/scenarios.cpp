@@ -1,0 +1,691 @@
+// The catalogue's client programs on relacy::platform.  Each function below
+// follows the function of the same name in properties/scenarios.cpp (and
+// the harness in properties/harness.cpp) call for call; the differences are
+// in how threads and checks are made:
+//
+// - client threads start with relacy::spawn, which takes a callable that
+//   outlives the thread, so that starting one allocates nothing (every
+//   free inside a simulation is one more choice for Relacy's full search);
+// - arrays replace vectors and snprintf replaces fmt, for the same reason;
+// - check() reports through Relacy, which prints the execution's history.
+#include <cstdio>
+#include <span>
+#include <string_view>
+
+#include "checker/relacy/scenarios.hpp"
+#include "model/threadpool.hpp"
+
+#include "checker/relacy/relacy_include.hpp"
+
+#include "checker/relacy/platform.hpp"
+
+namespace checker::relacy {
+
+namespace {
+
+using P = platform;
+using pool_t = vtp::threadpool<P>;
+using pool_percpu_t = vtp::threadpool_percpu<P>;
+using job_t = vtp::threadpool_job<P>;
+using registry_t = vtp::threadpool_registry<P>;
+
+// Reports a violation of the scenario's property unless condition holds.
+void check(bool condition, const char* property, const char* message,
+           location loc = location::current()) {
+    if (!condition)
+        fail("property", property, message, loc, rl::test_result_user_assert_failed);
+}
+
+// Harness: properties/harness.hpp on this platform.
+
+struct TestJob {
+    job_t job;  // first, so that a job_t* is also a TestJob*
+    P::mutex lock{vtp::mutex_kind::adaptive, "job_lock"};
+    P::condvar cv{"job_done_cv"};
+    P::shared<int> runs{0};     // completed runs (under lock)
+    P::shared<int> started{0};  // runs that have begun (under lock)
+    P::shared<int> release{0};  // for jobs that wait: set to let them finish
+    P::shared<int> work{0};     // wg(4) reason bits
+    P::shared<int> handled{0};  // wg(4): work items the job processed
+
+    static TestJob* of(job_t* job) { return reinterpret_cast<TestJob*>(job); }
+};
+
+void job_count(job_t* job) {
+    TestJob* test = TestJob::of(job);
+    test->lock.lock();
+    ++test->started.write();
+    ++test->runs.write();
+    test->cv.broadcast();
+    vtp::threadpool_job_done(job);
+    test->lock.unlock();
+}
+
+void job_wait_release(job_t* job) {
+    TestJob* test = TestJob::of(job);
+    test->lock.lock();
+    ++test->started.write();
+    test->cv.broadcast();
+    while (test->release.read() == 0)
+        test->cv.wait(test->lock);
+    ++test->runs.write();
+    test->cv.broadcast();
+    vtp::threadpool_job_done(job);
+    test->lock.unlock();
+}
+
+void job_drain_work(job_t* job) {
+    TestJob* test = TestJob::of(job);
+    test->lock.lock();
+    ++test->started.write();
+    while (test->work.read() != 0) {
+        int items = test->work.read();
+        test->work.write() = 0;
+        // Process with the interlock dropped, as wg(4) does.
+        test->lock.unlock();
+        test->lock.lock();
+        test->handled.write() += items;
+    }
+    ++test->runs.write();
+    test->cv.broadcast();
+    vtp::threadpool_job_done(job);
+    test->lock.unlock();
+}
+
+TestJob* new_job(vtp::threadpool_job_fn_t<P> fn, const char* name) {
+    TestJob* test = P::make<TestJob>();
+    vtp::threadpool_job_init(&test->job, fn, &test->lock, "%s", name);
+    return test;
+}
+
+void free_job(TestJob* job) {
+    vtp::threadpool_job_destroy(&job->job);
+    P::dispose(job);
+}
+
+// Waits, holding the job's interlock, until condition() holds.
+template <class Condition>
+void wait_for(TestJob* job, Condition condition) {
+    job->lock.lock();
+    while (!condition())
+        job->cv.wait(job->lock);
+    job->lock.unlock();
+}
+
+void schedule(pool_t* pool, TestJob* job) {
+    job->lock.lock();
+    vtp::threadpool_schedule_job(pool, &job->job);
+    job->lock.unlock();
+}
+
+void cancel(pool_t* pool, TestJob* job) {
+    job->lock.lock();
+    vtp::threadpool_cancel_job(pool, &job->job);
+    job->lock.unlock();
+}
+
+bool cancel_async(pool_t* pool, TestJob* job) {
+    job->lock.lock();
+    bool cancelled = vtp::threadpool_cancel_job_async(pool, &job->job);
+    job->lock.unlock();
+    return cancelled;
+}
+
+// Sets up a fresh registry for the execution and runs body with it.
+template <class Body>
+void with_registry(int cpus, int idle_timeouts, Body body) {
+    run_state().cpus = cpus;
+    run_state().timeouts = idle_timeouts != 0;
+    registry_t registry;
+    body(registry);
+}
+
+// Workers a pool may create: one per schedule that can queue a job, plus
+// one more per idle timeout (a worker that times out before the overseer
+// hands it the job makes the overseer spawn again).
+int workers(int schedules, const ScenarioConfig& config, int max_timeouts) {
+    return schedules + (config.idle_timeouts != 0 ? max_timeouts : 0);
+}
+
+// The scenarios.
+
+// Gets the unbound pool at PRI_NONE and checks that the get succeeded.
+pool_t* get_pool_checked(registry_t& registry) {
+    pool_t* pool = nullptr;
+    int error = vtp::threadpool_get(&pool, vtp::PRI_NONE, registry);
+    char message[96];
+    std::snprintf(message, sizeof message, "threadpool_get failed with error %d", error);
+    check(error == 0, "get_result", message);
+    return pool;
+}
+
+void schedule_wait(const ScenarioConfig& config) {
+    with_registry(1, config.idle_timeouts, [&](registry_t& registry) {
+        pool_t* pool = get_pool_checked(registry);
+        TestJob* jobs[3] = {};
+        for (int i = 0; i < config.jobs; ++i)
+            jobs[i] = new_job(job_count, "count");
+        for (int i = 0; i < config.jobs; ++i)
+            schedule(pool, jobs[i]);
+        for (int i = 0; i < config.jobs; ++i) {
+            TestJob* job = jobs[i];
+            wait_for(job, [job] { return job->runs.read() >= 1; });
+            cancel(pool, job);
+            check(job->runs.read() == 1, "runs", "the job should have run exactly once");
+            free_job(job);
+        }
+        vtp::threadpool_put(pool, vtp::PRI_NONE, registry);
+    });
+}
+
+int schedule_wait_threads(const ScenarioConfig& config, int max_timeouts) {
+    return 1 + workers(config.jobs, config, max_timeouts);
+}
+
+void schedule_twice(const ScenarioConfig& config) {
+    with_registry(1, config.idle_timeouts, [&](registry_t& registry) {
+        pool_t* pool = get_pool_checked(registry);
+        TestJob* job = new_job(job_count, "twice");
+        schedule(pool, job);
+        schedule(pool, job);
+        wait_for(job, [job] { return job->runs.read() >= 1; });
+        cancel(pool, job);
+        int runs = job->runs.read();
+        char message[64];
+        std::snprintf(message, sizeof message, "two schedules gave %d runs", runs);
+        check(runs >= 1 && runs <= 2, "runs", message);
+        free_job(job);
+        vtp::threadpool_put(pool, vtp::PRI_NONE, registry);
+    });
+}
+
+void schedule_cancel(const ScenarioConfig& config) {
+    with_registry(1, config.idle_timeouts, [&](registry_t& registry) {
+        pool_t* pool = get_pool_checked(registry);
+        TestJob* job = new_job(job_count, "cancelled");
+        schedule(pool, job);
+        cancel(pool, job);
+        job->lock.lock();
+        int runs = job->runs.read();
+        job->lock.unlock();
+        char message[64];
+        std::snprintf(message, sizeof message, "a cancelled job ran %d times", runs);
+        check(runs <= 1, "runs", message);
+        free_job(job);
+        vtp::threadpool_put(pool, vtp::PRI_NONE, registry);
+    });
+}
+
+void schedule_cancel_async(const ScenarioConfig& config) {
+    with_registry(1, config.idle_timeouts, [&](registry_t& registry) {
+        pool_t* pool = get_pool_checked(registry);
+        TestJob* job = new_job(job_count, "async");
+        schedule(pool, job);
+        if (!cancel_async(pool, job))
+            wait_for(job, [job] { return job->runs.read() >= 1; });
+        cancel(pool, job);
+        free_job(job);
+        vtp::threadpool_put(pool, vtp::PRI_NONE, registry);
+    });
+}
+
+void cancel_running(const ScenarioConfig& config) {
+    with_registry(1, config.idle_timeouts, [&](registry_t& registry) {
+        pool_t* pool = get_pool_checked(registry);
+        TestJob* job = new_job(job_wait_release, "running");
+        schedule(pool, job);
+        wait_for(job, [job] { return job->started.read() >= 1; });
+        check(!cancel_async(pool, job), "cancel_result",
+              "async cancel of a running job returned true");
+        job->lock.lock();
+        job->release.write() = 1;
+        job->cv.broadcast();
+        vtp::threadpool_cancel_job(pool, &job->job);
+        check(job->runs.read() == 1, "runs", "the waiting cancel returned before the job ended");
+        job->lock.unlock();
+        free_job(job);
+        vtp::threadpool_put(pool, vtp::PRI_NONE, registry);
+    });
+}
+
+// One schedule, one overseer.
+int one_job_threads(const ScenarioConfig& config, int max_timeouts) {
+    return 1 + workers(1, config, max_timeouts);
+}
+
+void reschedule_from_job(const ScenarioConfig& config) {
+    with_registry(1, config.idle_timeouts, [&](registry_t& registry) {
+        pool_t* pool = get_pool_checked(registry);
+        TestJob* job = new_job(job_drain_work, "wg");
+        auto producer = [pool, job] {
+            job->lock.lock();
+            job->work.write() += 1;
+            vtp::threadpool_schedule_job(pool, &job->job);
+            job->lock.unlock();
+        };
+        ThreadRecord* threads[3] = {};
+        for (int i = 0; i < config.producers; ++i)
+            threads[i] = spawn(producer, "producer");
+        for (int i = 0; i < config.producers; ++i)
+            join(threads[i]);
+        const int producers = config.producers;
+        wait_for(job, [job, producers] { return job->handled.read() == producers; });
+        cancel(pool, job);
+        check(job->work.read() == 0, "no_lost_job", "a work bit was left unprocessed");
+        free_job(job);
+        vtp::threadpool_put(pool, vtp::PRI_NONE, registry);
+    });
+}
+
+int reschedule_from_job_threads(const ScenarioConfig& config, int max_timeouts) {
+    return config.producers + 1 + workers(config.producers, config, max_timeouts);
+}
+
+void two_clients(const ScenarioConfig& config) {
+    with_registry(1, config.idle_timeouts, [&](registry_t& registry) {
+        pool_t* pool = get_pool_checked(registry);
+        TestJob* job = new_job(job_count, "shared");
+        auto client = [pool, job] { schedule(pool, job); };
+        ThreadRecord* a = spawn(client, "client");
+        ThreadRecord* b = spawn(client, "client");
+        join(a);
+        join(b);
+        wait_for(job, [job] { return job->runs.read() >= 1; });
+        cancel(pool, job);
+        free_job(job);
+        vtp::threadpool_put(pool, vtp::PRI_NONE, registry);
+    });
+}
+
+int two_clients_threads(const ScenarioConfig& config, int max_timeouts) {
+    return 2 + 1 + workers(2, config, max_timeouts);
+}
+
+void idle_timeout_race(const ScenarioConfig& config) {
+    with_registry(1, config.idle_timeouts, [&](registry_t& registry) {
+        pool_t* pool = get_pool_checked(registry);
+        TestJob* job = new_job(job_count, "again");
+        schedule(pool, job);
+        wait_for(job, [job] { return job->runs.read() >= 1; });
+        schedule(pool, job);
+        wait_for(job, [job] { return job->runs.read() >= 2; });
+        cancel(pool, job);
+        free_job(job);
+        vtp::threadpool_put(pool, vtp::PRI_NONE, registry);
+    });
+}
+
+// Two schedules, one overseer.
+int two_schedules_threads(const ScenarioConfig& config, int max_timeouts) {
+    return 1 + workers(2, config, max_timeouts);
+}
+
+void destroy_with_idle(const ScenarioConfig& config) {
+    with_registry(1, config.idle_timeouts, [&](registry_t& registry) {
+        pool_t* pool = get_pool_checked(registry);
+        TestJob* job = new_job(job_count, "once");
+        schedule(pool, job);
+        wait_for(job, [job] { return job->runs.read() >= 1; });
+        cancel(pool, job);
+        free_job(job);
+        vtp::threadpool_put(pool, vtp::PRI_NONE, registry);
+    });
+}
+
+void destroy_while_creating(const ScenarioConfig& config) {
+    with_registry(1, config.idle_timeouts, [&](registry_t& registry) {
+        pool_t* pool = get_pool_checked(registry);
+        TestJob* job = new_job(job_count, "brief");
+        schedule(pool, job);
+        cancel(pool, job);
+        free_job(job);
+        vtp::threadpool_put(pool, vtp::PRI_NONE, registry);
+    });
+}
+
+// A job is cancelled and scheduled again, in one hold of its interlock,
+// while the overseer may be in the middle of handing it to a worker.
+void cancel_during_handoff(const ScenarioConfig& config) {
+    with_registry(1, config.idle_timeouts, [&](registry_t& registry) {
+        pool_t* pool = get_pool_checked(registry);
+        TestJob* first = new_job(job_count, "first");
+        TestJob* second = new_job(job_count, "second");
+        schedule(pool, first);
+        first->lock.lock();
+        if (vtp::threadpool_cancel_job_async(pool, &first->job)) {
+            schedule(pool, second);
+            vtp::threadpool_schedule_job(pool, &first->job);
+        }
+        first->lock.unlock();
+        wait_for(first, [first] { return first->runs.read() >= 1; });
+        cancel(pool, first);
+        cancel(pool, second);
+        free_job(first);
+        free_job(second);
+        vtp::threadpool_put(pool, vtp::PRI_NONE, registry);
+    });
+}
+
+int cancel_during_handoff_threads(const ScenarioConfig& config, int max_timeouts) {
+    return 1 + workers(3, config, max_timeouts);
+}
+
+void get_put_race(const ScenarioConfig& config) {
+    with_registry(1, config.idle_timeouts, [&](registry_t& registry) {
+        auto client = [&registry] {
+            pool_t* pool = nullptr;
+            if (vtp::threadpool_get(&pool, vtp::PRI_NONE, registry) == 0)
+                vtp::threadpool_put(pool, vtp::PRI_NONE, registry);
+        };
+        ThreadRecord* a = spawn(client, "client");
+        ThreadRecord* b = spawn(client, "client");
+        join(a);
+        join(b);
+    });
+}
+
+// Two clients; each may create a pool, so two overseers.
+int get_put_race_threads(const ScenarioConfig&, int) {
+    return 2 + 2;
+}
+
+void percpu_get_put_race(const ScenarioConfig& config) {
+    with_registry(config.cpus, config.idle_timeouts, [&](registry_t& registry) {
+        auto client = [&registry] {
+            pool_percpu_t* percpu = nullptr;
+            if (vtp::threadpool_percpu_get(&percpu, vtp::PRI_NONE, registry) == 0)
+                vtp::threadpool_percpu_put(percpu, vtp::PRI_NONE, registry);
+        };
+        ThreadRecord* a = spawn(client, "client");
+        ThreadRecord* b = spawn(client, "client");
+        join(a);
+        join(b);
+    });
+}
+
+int percpu_get_put_race_threads(const ScenarioConfig& config, int) {
+    return 2 + 2 * config.cpus;
+}
+
+void percpu_schedule(const ScenarioConfig& config) {
+    const int cpus = config.cpus;
+    with_registry(cpus, config.idle_timeouts, [&](registry_t& registry) {
+        pool_percpu_t* percpu = nullptr;
+        int error = vtp::threadpool_percpu_get(&percpu, vtp::PRI_NONE, registry);
+        char message[96];
+        std::snprintf(message, sizeof message, "threadpool_percpu_get failed: %d", error);
+        check(error == 0, "get_result", message);
+        pool_t* local = vtp::threadpool_percpu_ref(percpu);
+        pool_t* remote = vtp::threadpool_percpu_ref_remote(percpu, cpus - 1);
+        TestJob* job = new_job(job_count, "remote");
+        schedule(remote, job);
+        // Cancel through the local pool: a job queued on another pool's
+        // overseer is reported as running, so the cancel waits for it.
+        cancel(local, job);
+        free_job(job);
+        vtp::threadpool_percpu_put(percpu, vtp::PRI_NONE, registry);
+    });
+}
+
+int percpu_schedule_threads(const ScenarioConfig& config, int max_timeouts) {
+    return config.cpus + workers(1, config, max_timeouts);
+}
+
+void worker_creation_failure(const ScenarioConfig& config) {
+    with_registry(1, config.idle_timeouts, [&](registry_t& registry) {
+        pool_t* pool = nullptr;
+        if (vtp::threadpool_get(&pool, vtp::PRI_NONE, registry) != 0)
+            return;
+        TestJob* job = new_job(job_count, "retry");
+        schedule(pool, job);
+        wait_for(job, [job] { return job->runs.read() >= 1; });
+        cancel(pool, job);
+        free_job(job);
+        vtp::threadpool_put(pool, vtp::PRI_NONE, registry);
+    });
+}
+
+void overseer_creation_failure(const ScenarioConfig& config) {
+    with_registry(1, config.idle_timeouts, [&](registry_t& registry) {
+        pool_t* pool = nullptr;
+        int error = vtp::threadpool_get(&pool, vtp::PRI_NONE, registry);
+        if (error == 0) {
+            vtp::threadpool_put(pool, vtp::PRI_NONE, registry);
+            return;
+        }
+        char message[128];
+        std::snprintf(message, sizeof message,
+                      "threadpool_get failed with error %d but left a pool in the registry", error);
+        check(registry.unbound_threadpools.peek().first == nullptr, "get_result", message);
+    });
+}
+
+int one_overseer_threads(const ScenarioConfig&, int) {
+    return 1;
+}
+
+void percpu_creation_failure(const ScenarioConfig& config) {
+    with_registry(config.cpus, config.idle_timeouts, [&](registry_t& registry) {
+        pool_percpu_t* percpu = nullptr;
+        int error = vtp::threadpool_percpu_get(&percpu, vtp::PRI_NONE, registry);
+        if (error == 0) {
+            vtp::threadpool_percpu_put(percpu, vtp::PRI_NONE, registry);
+            return;
+        }
+        char message[128];
+        std::snprintf(message, sizeof message,
+                      "threadpool_percpu_get failed with error %d but left a collection in the "
+                      "registry",
+                      error);
+        check(registry.percpu_threadpools.peek().first == nullptr, "get_result", message);
+    });
+}
+
+int overseer_per_cpu_threads(const ScenarioConfig& config, int) {
+    return config.cpus;
+}
+
+void job_destroy_after_done(const ScenarioConfig& config) {
+    with_registry(1, config.idle_timeouts, [&](registry_t& registry) {
+        pool_t* pool = get_pool_checked(registry);
+        for (int i = 0; i < config.jobs; ++i) {
+            TestJob* job = new_job(job_count, "executor");
+            schedule(pool, job);
+            // Destroy and free the job as soon as it reports done, while its
+            // worker may still be on its way back to the idle list.
+            wait_for(job, [job] { return job->runs.read() >= 1; });
+            free_job(job);
+        }
+        vtp::threadpool_put(pool, vtp::PRI_NONE, registry);
+    });
+}
+
+void netbsd_unbound_lifecycle(const ScenarioConfig& config) {
+    with_registry(1, config.idle_timeouts, [&](registry_t& registry) {
+        pool_t* first = nullptr;
+        pool_t* second = nullptr;
+        pool_t* realtime = nullptr;
+        check(vtp::threadpool_get(&first, vtp::PRI_NONE, registry) == 0, "get_result",
+              "first get failed");
+        check(vtp::threadpool_get(&second, vtp::PRI_NONE, registry) == 0, "get_result",
+              "second get failed");
+        check(first == second, "get_result", "two gets of one priority gave different pools");
+        check(vtp::threadpool_get(&realtime, vtp::PRI_KERNEL_RT, registry) == 0, "get_result",
+              "get failed");
+        check(realtime != first, "get_result", "two priorities share a pool");
+        vtp::threadpool_put(first, vtp::PRI_NONE, registry);
+        vtp::threadpool_put(second, vtp::PRI_NONE, registry);
+        vtp::threadpool_put(realtime, vtp::PRI_KERNEL_RT, registry);
+    });
+}
+
+int two_priorities_threads(const ScenarioConfig&, int) {
+    return 2;
+}
+
+void netbsd_percpu_lifecycle(const ScenarioConfig& config) {
+    with_registry(config.cpus, config.idle_timeouts, [&](registry_t& registry) {
+        pool_percpu_t* first = nullptr;
+        pool_percpu_t* second = nullptr;
+        pool_percpu_t* realtime = nullptr;
+        check(vtp::threadpool_percpu_get(&first, vtp::PRI_NONE, registry) == 0, "get_result",
+              "get failed");
+        check(vtp::threadpool_percpu_get(&second, vtp::PRI_NONE, registry) == 0, "get_result",
+              "get failed");
+        check(first == second, "get_result", "two gets gave different collections");
+        check(vtp::threadpool_percpu_get(&realtime, vtp::PRI_KERNEL_RT, registry) == 0,
+              "get_result", "get failed");
+        check(realtime != first, "get_result", "two priorities share a collection");
+        vtp::threadpool_percpu_put(first, vtp::PRI_NONE, registry);
+        vtp::threadpool_percpu_put(second, vtp::PRI_NONE, registry);
+        vtp::threadpool_percpu_put(realtime, vtp::PRI_KERNEL_RT, registry);
+    });
+}
+
+int two_priorities_per_cpu_threads(const ScenarioConfig& config, int) {
+    return 2 * config.cpus;
+}
+
+// NetBSD's schedule test: the client holds the interlock, schedules, and
+// waits (untimed here) for the job to count, until the final value.
+void netbsd_schedule(pool_t* pool, int rounds) {
+    TestJob* job = new_job(job_count, "netbsd");
+    job->lock.lock();
+    for (int round = 1; round <= rounds; ++round) {
+        vtp::threadpool_schedule_job(pool, &job->job);
+        while (job->runs.read() < round)
+            job->cv.wait(job->lock);
+        check(job->runs.read() == round, "runs", "the job ran more often than it was scheduled");
+    }
+    job->lock.unlock();
+    cancel(pool, job);
+    free_job(job);
+}
+
+void netbsd_unbound_schedule(const ScenarioConfig& config) {
+    with_registry(1, config.idle_timeouts, [&](registry_t& registry) {
+        pool_t* pool = get_pool_checked(registry);
+        netbsd_schedule(pool, config.rounds);
+        vtp::threadpool_put(pool, vtp::PRI_NONE, registry);
+    });
+}
+
+int netbsd_unbound_schedule_threads(const ScenarioConfig& config, int max_timeouts) {
+    return 1 + workers(config.rounds, config, max_timeouts);
+}
+
+void netbsd_percpu_schedule(const ScenarioConfig& config) {
+    with_registry(config.cpus, config.idle_timeouts, [&](registry_t& registry) {
+        pool_percpu_t* percpu = nullptr;
+        check(vtp::threadpool_percpu_get(&percpu, vtp::PRI_NONE, registry) == 0, "get_result",
+              "get failed");
+        netbsd_schedule(vtp::threadpool_percpu_ref(percpu), config.rounds);
+        vtp::threadpool_percpu_put(percpu, vtp::PRI_NONE, registry);
+    });
+}
+
+int netbsd_percpu_schedule_threads(const ScenarioConfig& config, int max_timeouts) {
+    return config.cpus + workers(config.rounds, config, max_timeouts);
+}
+
+void netbsd_cancel_thrash(const ScenarioConfig& config) {
+    with_registry(1, config.idle_timeouts, [&](registry_t& registry) {
+        pool_t* pool = get_pool_checked(registry);
+        TestJob* job = new_job(job_count, "thrash");
+        job->lock.lock();
+        for (int i = 0; i < config.iterations; ++i) {
+            int before = job->runs.read();
+            vtp::threadpool_schedule_job(pool, &job->job);
+            if (i % 3 == 0) {
+                // Let the job start.
+                job->lock.unlock();
+                job->lock.lock();
+            }
+            vtp::threadpool_cancel_job(pool, &job->job);
+            int after = job->runs.read();
+            char message[96];
+            std::snprintf(message, sizeof message, "after a cancel the job ran %d times, not 0 or 1",
+                          after - before);
+            check(after == before || after == before + 1, "runs", message);
+        }
+        job->lock.unlock();
+        free_job(job);
+        vtp::threadpool_put(pool, vtp::PRI_NONE, registry);
+    });
+}
+
+int netbsd_cancel_thrash_threads(const ScenarioConfig& config, int max_timeouts) {
+    return 1 + workers(config.iterations, config, max_timeouts);
+}
+
+void netbsd_test_module(const ScenarioConfig& config) {
+    with_registry(config.cpus, config.idle_timeouts, [&](registry_t& registry) {
+        pool_percpu_t* percpu = nullptr;
+        pool_percpu_t* again = nullptr;
+        check(vtp::threadpool_percpu_get(&percpu, vtp::PRI_NONE, registry) == 0, "get_result",
+              "failed");
+        check(vtp::threadpool_percpu_get(&again, vtp::PRI_NONE, registry) == 0, "get_result",
+              "failed");
+        check(percpu == again, "get_result", "second get gave another collection");
+        pool_t* pool = vtp::threadpool_percpu_ref_remote(percpu, 0);
+        TestJob* job = new_job(job_count, "module");
+        for (int round = 1; round <= 2; ++round) {
+            schedule(pool, job);
+            wait_for(job, [job, round] { return job->runs.read() >= round; });
+        }
+        // Unload: cancel through the current CPU's pool.
+        cancel(vtp::threadpool_percpu_ref(percpu), job);
+        free_job(job);
+        vtp::threadpool_percpu_put(again, vtp::PRI_NONE, registry);
+        vtp::threadpool_percpu_put(percpu, vtp::PRI_NONE, registry);
+    });
+}
+
+int netbsd_test_module_threads(const ScenarioConfig& config, int max_timeouts) {
+    return config.cpus + workers(2, config, max_timeouts);
+}
+
+constexpr ScenarioPort ports[] = {
+    {"schedule_wait", schedule_wait, schedule_wait_threads},
+    {"schedule_twice", schedule_twice, two_schedules_threads},
+    {"schedule_cancel", schedule_cancel, one_job_threads},
+    {"schedule_cancel_async", schedule_cancel_async, one_job_threads},
+    {"cancel_running", cancel_running, one_job_threads},
+    {"reschedule_from_job", reschedule_from_job, reschedule_from_job_threads},
+    {"two_clients", two_clients, two_clients_threads},
+    {"many_jobs_few_workers", schedule_wait, schedule_wait_threads},
+    {"idle_timeout_race", idle_timeout_race, two_schedules_threads},
+    {"destroy_with_idle_workers", destroy_with_idle, one_job_threads},
+    {"destroy_while_creating", destroy_while_creating, one_job_threads},
+    {"cancel_during_handoff", cancel_during_handoff, cancel_during_handoff_threads},
+    {"get_put_race", get_put_race, get_put_race_threads},
+    {"percpu_get_put_race", percpu_get_put_race, percpu_get_put_race_threads},
+    {"percpu_remote_cancel", percpu_schedule, percpu_schedule_threads},
+    {"worker_creation_failure", worker_creation_failure, one_job_threads},
+    {"overseer_creation_failure", overseer_creation_failure, one_overseer_threads},
+    {"percpu_creation_failure", percpu_creation_failure, overseer_per_cpu_threads},
+    {"job_destroy_after_done", job_destroy_after_done, schedule_wait_threads},
+    {"netbsd_unbound_lifecycle", netbsd_unbound_lifecycle, two_priorities_threads},
+    {"netbsd_percpu_lifecycle", netbsd_percpu_lifecycle, two_priorities_per_cpu_threads},
+    {"netbsd_unbound_schedule", netbsd_unbound_schedule, netbsd_unbound_schedule_threads},
+    {"netbsd_percpu_schedule", netbsd_percpu_schedule, netbsd_percpu_schedule_threads},
+    {"netbsd_cancel_running", cancel_running, one_job_threads},
+    {"netbsd_cancel_thrash", netbsd_cancel_thrash, netbsd_cancel_thrash_threads},
+    {"netbsd_test_module", netbsd_test_module, netbsd_test_module_threads},
+};
+
+}  // namespace
+
+std::span<const ScenarioPort> scenario_ports() {
+    return ports;
+}
+
+const ScenarioPort* find_scenario_port(std::string_view name) {
+    for (const ScenarioPort& port : ports) {
+        if (name == port.name)
+            return &port;
+    }
+    return nullptr;
+}
+
+}  // namespace checker::relacy
