@@ -121,6 +121,17 @@ stage_asan() {
     run_ctest build-asan -L production
 }
 
+# The stage that runs now, so that a failure still reports its time.
+current_stage=
+stage_start=0
+report_failed_stage() {
+  local status=$?
+  if [[ -n $current_stage ]]; then
+    echo "stage $current_stage: $((SECONDS - stage_start)) s (failed with status $status)" >&2
+  fi
+}
+trap report_failed_stage EXIT
+
 command_test() {
   local -a stages=("$@")
   local stage
@@ -138,13 +149,15 @@ command_test() {
   done
 
   install_missing_packages
-  local start seconds
+  local seconds
   local -a report=()
   for stage in "${stages[@]}"; do
     echo "=== stage $stage"
-    start=$SECONDS
+    current_stage=$stage
+    stage_start=$SECONDS
     "stage_$stage"
-    seconds=$((SECONDS - start))
+    seconds=$((SECONDS - stage_start))
+    current_stage=
     echo "stage $stage: $seconds s"
     report+=("stage $stage: $seconds s")
   done
