@@ -9,7 +9,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")"
 readonly packages=(
   cmake ninja-build g++ clang-16 libclang-rt-16-dev doctest-dev
   nlohmann-json3-dev relacy-dev libboost-context1.81-dev libcli11-dev
-  libfmt-dev systemtap-sdt-dev libbenchmark-dev
+  libfmt-dev systemtap-sdt-dev libbenchmark-dev python3 patch chromium
 )
 
 usage() {
