@@ -33,6 +33,7 @@
 // names are made relative to the repository by -ffile-prefix-map.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <concepts>
 #include <cstddef>

@@ -94,18 +94,24 @@ private:
     std::string name_;
 };
 
-// Facts about pool state, read without recording accesses.
+// Facts about pool state, read without recording accesses.  Properties
+// observe between steps without taking the pool's locks, so the lock
+// analysis is off for these readers.
 struct Inspect {
-    static bool lock_free(const checker::Execution& execution, const P::mutex& mutex) {
+    static bool lock_free(const checker::Execution& execution, const P::mutex& mutex)
+        VTP_NO_THREAD_SAFETY_ANALYSIS {
         return execution.mutex_owner(mutex.id()) < 0;
     }
     static std::vector<const job_t*> queue(const pool_t& pool);
     static std::vector<const vtp::threadpool_thread<P>*> idle(const pool_t& pool);
     static bool on_queue(const pool_t& pool, const job_t* job);
-    static const vtp::threadpool_thread<P>* job_thread(const job_t& job) {
+    static const vtp::threadpool_thread<P>* job_thread(const job_t& job)
+        VTP_NO_THREAD_SAFETY_ANALYSIS {
         return job.job_thread.peek();
     }
-    static unsigned job_refcnt(const job_t& job) { return job.job_refcnt.peek(); }
+    static unsigned job_refcnt(const job_t& job) VTP_NO_THREAD_SAFETY_ANALYSIS {
+        return job.job_refcnt.peek();
+    }
 };
 
 // The names of the pool-specific properties, for `tpcheck list`, with their

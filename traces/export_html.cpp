@@ -17,7 +17,7 @@ constexpr const char* page_head = R"html(<!DOCTYPE html>
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'">
 <title>vtp trace</title>
 <style>
-  :root { --step: 18px; --label: 190px; --lane: 30px; }
+  :root { --step: 18px; --label: 230px; --lane: 30px; }
   body { font: 13px/1.4 system-ui, sans-serif; margin: 0; color: #1d1d1f; background: #fafafa; }
   header { padding: 12px 16px; background: #fff; border-bottom: 1px solid #ddd; }
   header h1 { font-size: 17px; margin: 0 0 4px; }
@@ -43,6 +43,7 @@ constexpr const char* page_head = R"html(<!DOCTYPE html>
   .step.violating { background: #e53935; }
   #violation-marker { position: absolute; top: 0; bottom: 0; width: 2px; background: #c62828; z-index: 1; pointer-events: none; }
   #violation-marker span { position: absolute; top: 2px; left: 4px; color: #c62828; font-weight: 600; white-space: nowrap; font-size: 11px; }
+  #violation-marker.label-left span { left: auto; right: 4px; }
   #details { padding: 12px 16px; }
   #details table { border-collapse: collapse; }
   #details th { text-align: left; padding: 2px 12px 2px 0; color: #555; font-weight: normal; vertical-align: top; }
@@ -179,6 +180,9 @@ constexpr const char* page_script = R"html(
   const markerStep = Math.max(violation.step, 0);
   marker.style.left = labelWidth + markerStep * stepWidth + (violation.step >= 0 ? stepWidth - 2 : 0) + "px";
   marker.appendChild(element("span", "", "violation: " + violation.property));
+  // In the right half the label goes left of the line, so that it stays
+  // inside the timeline.
+  if (markerStep * 2 >= trace.steps.length && trace.steps.length > 0) marker.classList.add("label-left");
   timeline.appendChild(marker);
 
   // Details.

@@ -494,7 +494,7 @@ void Execution::destroy_object(ObjectId object, SourceLoc loc) {
     }
     // An unordered use is reported as such whatever state it left (held, or
     // waited on), so that every order of the same steps reports the same
-    // violation; those states are misuse only when the use was ordered.
+    // violation.  Those states are misuse only when the use was ordered.
     bool unordered = check_destruction_order(object);
     if (unordered) {
         // Reported above.
@@ -517,12 +517,12 @@ void Execution::destroy_object(ObjectId object, SourceLoc loc) {
 }
 
 // A destruction conflicts with every use by another thread, as a write
-// does: each use must happen before it, or the use could as well have come
-// after the destruction in another order of the same steps (an order that
-// DPOR need not run, since destructions are not scheduling points).  A
-// sync operation is ordered by a release in its own step or later (its
-// epoch); a cell access runs after its step's operation, so it needs a
-// later release, as in the race check.
+// does.  Each use must happen before it, or the use could as well have come
+// after the destruction in another order of the same steps, an order that
+// DPOR need not run because destructions are not scheduling points.  A sync
+// operation is ordered by a release in its own step or a later one.  A cell
+// access runs after its step's operation, so it needs a later release, as
+// in the race check.
 bool Execution::check_destruction_order(ObjectId object) {
     if (running_ < 0)
         return false;
@@ -1076,14 +1076,14 @@ void Execution::report(Violation violation) {
     ViolationKind kind = violation.kind;
     record_violation(std::move(violation));
     // A thread that is unwinding for an exception of the program finishes
-    // by itself; any other stops here.  While the execution runs on for the
-    // analysis, a thread that reported a data race, a lock-order cycle or a
-    // use after destroy goes on as well: those involve another thread, whose
-    // part may still move past this thread's later steps in another order,
-    // so the analysis needs them.  (The engine keeps a destroyed object's
-    // state and managed memory until the end, so going on is safe.)  A
-    // failed check or a misuse depends on this thread's own view, or would
-    // corrupt the engine's state: that thread stops.
+    // by itself, and any other stops here.  While the execution runs on for
+    // the analysis, a thread that reported a data race, a lock-order cycle
+    // or a use after destroy goes on as well.  Those involve another thread,
+    // whose part may move past this thread's later steps in another order,
+    // so the analysis needs those steps.  Going on is safe because the
+    // engine keeps a destroyed object's state and managed memory until the
+    // end.  A failed check depends on this thread's own view, and a misuse
+    // would corrupt the engine's state, so such a thread stops.
     if (running_ < 0 || std::uncaught_exceptions() > 0)
         return;
     if (continue_after_violation_ &&
@@ -1292,9 +1292,9 @@ void Execution::finish() {
 // FNV-1a over the facts that define a terminal state: the number of
 // threads, every atomic's value and the outcomes the program recorded.
 // Equivalent executions may create objects and record outcomes in other
-// orders (object ids follow the global creation order), so atomics are
-// taken in the order of their creator's stable name and position among its
-// objects, and outcomes by thread, in each thread's own order.
+// orders, because object ids follow the global creation order.  So atomics
+// are taken by their creator's stable name and their position among its
+// objects, and outcomes by thread, each thread's in its own order.
 std::uint64_t Execution::compute_terminal_fingerprint() const {
     std::uint64_t hash = 1469598103934665603ull;
     auto mix = [&hash](std::uint64_t value) {

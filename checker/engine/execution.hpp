@@ -21,7 +21,11 @@
 //      scheduling point, and show the step to the observers.
 //
 // It ends when no thread is enabled (a deadlock if some thread has not
-// finished), on a violation, at the step bound, or when the strategy cuts.
+// finished, a leak if main has), on a violation, at the step bound, or when
+// the strategy cuts.  A strategy that analyses what a violation would hide
+// (DPOR and DFS with keep_going) lets it run on: the violating thread
+// stops, or, for a data race, a lock-order cycle or a use after destroy,
+// goes on, and later violations are recorded too.
 #pragma once
 
 #include <array>
@@ -80,9 +84,9 @@ struct ThreadHandle {
 // Thrown inside a fiber to unwind it when the execution stops.
 struct ExecutionAborted {};
 
-// Why an execution ended early without a violation.  timeout_bound: some
-// thread waits only because the timeout bound keeps its timer from firing,
-// so the end is an artefact of the bound, not a deadlock.
+// The reason an execution ended early without a violation.  With
+// timeout_bound, some thread waits only because the timeout bound keeps its
+// timer from firing, so the end is an artefact of the bound, not a deadlock.
 enum class CutReason : std::uint8_t { none, sleep_set, thread_bound, timeout_bound, diverged };
 
 // Access modes for the dependency relation of partial-order reduction.

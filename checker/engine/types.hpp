@@ -20,6 +20,7 @@
 //                                                wakeup is left in the budget
 //   sleeping     pause_end (its timer fires)     its timer is due
 //   finished     none                            never
+//   stopped      none (it reported a violation)  never
 //
 // "Due" means no pending timer has an earlier deadline.  A signal or
 // broadcast moves a blocked thread to ready with reacquire pending.

@@ -1,15 +1,19 @@
 // The Relacy test behind every run: one static thread runs the program's
 // body, and one instantiation per dynamic-thread count (1 to
 // max_dynamic_threads) lets a run use exactly the threads its program needs.
+#include <atomic>
 #include <array>
 #include <chrono>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <ostream>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
 
+#include "checker/relacy/allocation.hpp"
 #include "checker/relacy/engine.hpp"
 #include "model/probes.hpp"
 
@@ -120,6 +124,15 @@ const char* kind_of(rl::test_result_e result) {
     }
 }
 
+// Relacy's progress lines read "P% (done/estimate)"; returns the last
+// estimate, or 0.
+std::uint64_t last_estimate(const std::string& progress) {
+    std::size_t slash = progress.rfind('/');
+    if (slash == std::string::npos)
+        return 0;
+    return std::strtoull(progress.c_str() + slash + 1, nullptr, 10);
+}
+
 // Relacy's report: a line with the test's name, a line with the verdict,
 // "iteration: N", then the execution history.
 void read_report(const std::string& text, RunOutcome& outcome) {
@@ -143,6 +156,7 @@ RunOutcome run(const RunSpec& spec) {
     if (spec.scheduler == Scheduler::random && spec.iterations == 0)
         throw std::invalid_argument("relacy run: the random scheduler needs at least 1 iteration");
 
+    use_relacy_allocation();
     RunState& state = run_state();
     state = RunState{};
     state.max_timeouts = spec.max_timeouts;
@@ -151,10 +165,10 @@ RunOutcome run(const RunSpec& spec) {
     state.thread_slots = spec.thread_slots;
 
     rl::ostringstream report;
-    std::ostream discard(nullptr);
+    rl::ostringstream progress;
     rl::test_params params;
     params.output_stream = &report;
-    params.progress_stream = &discard;
+    params.progress_stream = &progress;
     params.iteration_count = spec.iterations;
     params.context_bound = spec.context_bound;
     params.execution_depth_limit = spec.max_steps;
@@ -179,6 +193,8 @@ RunOutcome run(const RunSpec& spec) {
     outcome.cap_refusals = state.cap_refusals;
     outcome.injected_failures = state.injected_failures;
     outcome.timeouts_fired = state.timeouts_fired;
+    if (spec.scheduler != Scheduler::random)
+        outcome.relacy_estimate = last_estimate(std::string(progress.str().c_str()));
     for (int id = 0; id < vtp::probe_count; ++id) {
         if (state.probes_fired & (std::uint64_t{1} << id))
             outcome.probes_fired.emplace_back(vtp::probe_name(static_cast<vtp::probe_id>(id)));
@@ -197,7 +213,9 @@ RunOutcome run(const RunSpec& spec) {
     case rl::test_result_until_condition_hit:
         outcome.status = RunStatus::incomplete;
         outcome.executions = params.stop_iteration - 1;
-        outcome.stop_reason = "time limit of " + std::to_string(spec.time_limit) + " s";
+        char limit[48];
+        std::snprintf(limit, sizeof limit, "time limit of %g s", spec.time_limit);
+        outcome.stop_reason = limit;
         break;
     default: {
         outcome.status = RunStatus::violation;

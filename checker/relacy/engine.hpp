@@ -82,6 +82,11 @@ struct RunOutcome {
     std::vector<std::string> probes_fired;   // probe names, over all executions
     std::vector<std::string> goals_reached;  // derived goals, over all executions
     std::string stop_reason;                 // for incomplete runs
+    // Relacy's own estimate of the executions in the tree of a tree
+    // scheduler, printed with its progress every 65536 executions; 0 when
+    // the run was shorter.  It multiplies the choices along recent paths,
+    // so it is a rough guess, not a bound.
+    std::uint64_t relacy_estimate = 0;
 
     // After a violation.
     std::string relacy_result;  // Relacy's verdict, for example "DATA RACE"

@@ -1,6 +1,7 @@
 // The out-of-line parts of relacy::platform: the run state, thread records
 // and thread creation, the check hook, memory from make, and the coverage
 // that probes give.
+#include <atomic>
 #include <cerrno>
 #include <cstdint>
 #include <cstdio>
@@ -10,6 +11,7 @@
 #include "model/platform.hpp"
 #include "model/probes.hpp"
 
+#include "checker/relacy/allocation.hpp"
 #include "checker/relacy/relacy_include.hpp"
 
 #include "checker/relacy/platform.hpp"
@@ -96,6 +98,38 @@ void free_blocks(rl::vector<void*>::type& blocks) {
 
 }  // namespace
 
+void* allocate(std::size_t size) {
+    // Relacy's context returns malloc'd memory itself while it is not
+    // simulating (between executions, or while it prints).
+    if (rl::is_ctx())
+        return rl::ctx().alloc(size);
+    return std::malloc(size);
+}
+
+void deallocate(void* memory) {
+    if (rl::is_ctx())
+        rl::ctx().free(memory);
+    else
+        std::free(memory);
+}
+
+const char* history_function_name(const char* pretty) {
+    // Interned per pretty name; the table outlives every run, and its
+    // allocator bypasses Relacy's memory manager.
+    static rl::map<const char*, rl::string>::type names;
+    auto found = names.find(pretty);
+    if (found != names.end())
+        return found->second.c_str();
+    // "R ns::f(args) [with ...]": keep "ns::f", the word before the first
+    // parenthesis.
+    const char* open = std::strchr(pretty, '(');
+    const char* end = open != nullptr ? open : pretty + std::strlen(pretty);
+    const char* begin = end;
+    while (begin > pretty && begin[-1] != ' ')
+        --begin;
+    return names.emplace(pretty, rl::string(begin, end)).first->second.c_str();
+}
+
 RunState& run_state() {
     return state;
 }
@@ -117,7 +151,34 @@ void begin_execution() {
     account = GoalAccount{};
 }
 
+void sync_object_created(const void* object, const char* kind, const char* name) {
+    SyncObject record{object, kind, name, {}};
+    ThreadRecord* creator = state.by_index[rl::thread_index()];
+    std::snprintf(record.creator, sizeof record.creator, "%s",
+                  creator != nullptr ? creator->own_name : "?");
+    state.sync_objects.push_back(record);
+}
+
+void sync_object_destroyed(const void* object) {
+    rl::vector<SyncObject>::type& objects = state.sync_objects;
+    for (std::size_t i = objects.size(); i-- > 0;) {
+        if (objects[i].object == object) {
+            objects.erase(objects.begin() + static_cast<std::ptrdiff_t>(i));
+            return;
+        }
+    }
+}
+
 void end_execution() {
+    if (!state.sync_objects.empty()) {
+        const SyncObject& first = state.sync_objects.front();
+        char message[256];
+        std::snprintf(message, sizeof message,
+                      "%s \"%s\" created by thread \"%s\" was never destroyed (%zu sync "
+                      "object(s) in all)",
+                      first.kind, first.name, first.creator, state.sync_objects.size());
+        fail("leak", "leak", message, location{}, rl::test_result_resource_leak);
+    }
     if (!state.live_blocks.empty()) {
         char message[160];
         std::snprintf(message, sizeof message,
@@ -133,6 +194,7 @@ void release_execution_memory() {
     // their memory is freed here without running destructors.
     free_blocks(state.live_blocks);
     free_blocks(state.disposed_blocks);
+    state.sync_objects.clear();
 }
 
 void record_probe(vtp::probe_id id, const vtp::probe_args& args) {
@@ -252,8 +314,9 @@ int platform::thread_create(const vtp::thread_params& params, void (*fn)(void*),
                             thread** out, location) {
     count_operation();
     // An injected failure is one of Relacy's choices, so its full search
-    // tries both outcomes of every creation while the budget lasts.
-    if (state.failures_left > 0 && rl::rand(2) == 1) {
+    // tries both outcomes of every creation while the budget lasts (the
+    // failure first, being the rarer path).
+    if (state.failures_left > 0 && rl::rand(2) == 0) {
         --state.failures_left;
         if (state.counting)
             ++state.injected_failures;

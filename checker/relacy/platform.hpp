@@ -43,6 +43,7 @@
 // includes of standard and project headers).
 #pragma once
 
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstddef>
@@ -71,8 +72,17 @@ using location = std::source_location;
 inline constexpr int max_dynamic_threads = 16;
 inline constexpr int max_relacy_threads = 1 + max_dynamic_threads;
 
+// Returns the qualified name of the function in a compiler's pretty
+// function name ("vtp::threadpool_schedule_job"), for Relacy's history.
+const char* history_function_name(const char* pretty);
+
+// Relacy's location record for a source location.  Relacy reads the
+// function name only while it collects the history of a failed execution.
 inline rl::debug_info debug_info_of(const location& loc) {
-    return rl::debug_info(loc.function_name(), loc.file_name(), loc.line());
+    const char* function = loc.function_name();
+    if (rl::is_ctx() && rl::ctx().collecting_history())
+        function = history_function_name(function);
+    return rl::debug_info(function, loc.file_name(), loc.line());
 }
 
 inline rl::memory_order to_relacy(std::memory_order order) {
@@ -100,6 +110,14 @@ struct ThreadRecord {
     bool joined = false;
 };
 
+// A mutex or condition variable alive in the current execution.
+struct SyncObject {
+    const void* object;
+    const char* kind;  // "mutex" or "condition variable"
+    const char* name;
+    char creator[32];  // the name of the thread that created it
+};
+
 // The platform's state.  Relacy runs every thread of a simulation on one
 // operating-system thread, so plain fields suffice; none of them is part of
 // the program under test, so none is instrumented.
@@ -123,6 +141,7 @@ struct RunState {
     ThreadRecord* by_index[max_relacy_threads] = {};  // Relacy thread index to record
     rl::vector<void*>::type live_blocks;      // from make, not disposed yet
     rl::vector<void*>::type disposed_blocks;  // freed when the execution ends
+    rl::vector<SyncObject>::type sync_objects;  // created and not yet destroyed
 
     // Counted over the run's executions (not in Relacy's replay of a failure).
     bool counting = true;
@@ -160,9 +179,15 @@ RunState& run_state();
 // Starts an execution: resets the per-execution state and records the
 // main thread (Relacy's static thread 0) on CPU 0.
 void begin_execution();
-// Ends an execution that ran to its end: reports memory from make that was
-// never disposed, then frees the disposed memory.
+// Ends an execution that ran to its end: reports a mutex or condition
+// variable that was never destroyed and memory from make that was never
+// disposed, then frees the disposed memory.  Relacy's own leak check
+// follows, but does not name the object.
 void end_execution();
+
+// Records the start and the end of a sync object's lifetime.
+void sync_object_created(const void* object, const char* kind, const char* name);
+void sync_object_destroyed(const void* object);
 // Frees the memory of an execution that a failure cut short.
 void release_execution_memory();
 
@@ -221,9 +246,14 @@ struct platform {
     using location = std::source_location;
     static constexpr bool checks_enabled = true;
 
+    class condvar;
+
     class VTP_CAPABILITY("mutex") mutex {
     public:
-        mutex(vtp::mutex_kind kind, const char* name) : kind_(kind), name_(name) {}
+        mutex(vtp::mutex_kind kind, const char* name) : kind_(kind), name_(name) {
+            sync_object_created(this, "mutex", name);
+        }
+        ~mutex() { sync_object_destroyed(this); }
         mutex(const mutex&) = delete;
         mutex& operator=(const mutex&) = delete;
 
@@ -256,8 +286,10 @@ struct platform {
     public:
         explicit condvar(const char* name, location loc = location::current()) : name_(name) {
             impl_.init(run_state().spurious_wakeups, debug_info_of(loc));
+            sync_object_created(this, "condition variable", name);
         }
         ~condvar() {
+            sync_object_destroyed(this);
             if (waiters_ != 0)
                 fail("use_after_destroy", "use_after_destroy",
                      "a condition variable was destroyed while threads waited on it", location{},

@@ -17,6 +17,8 @@
 #include <span>
 #include <string_view>
 
+#include "checker/relacy/engine.hpp"
+
 namespace checker::relacy {
 
 // A scenario's parameters; the catalogue's defaults fill in the ones a
@@ -44,5 +46,23 @@ struct ScenarioPort {
 // Every ported scenario, in the catalogue's order.
 std::span<const ScenarioPort> scenario_ports();
 const ScenarioPort* find_scenario_port(std::string_view name);
+
+// Runs a ported scenario with the scheduler and bounds of spec (its body,
+// argument and thread_slots are filled in here).
+inline RunOutcome run_scenario(const ScenarioPort& port, const ScenarioConfig& config,
+                               RunSpec spec) {
+    struct Invocation {
+        const ScenarioPort* port;
+        const ScenarioConfig* config;
+    };
+    const Invocation invocation{&port, &config};
+    spec.body = [](const void* argument) {
+        const Invocation* call = static_cast<const Invocation*>(argument);
+        call->port->body(*call->config);
+    };
+    spec.argument = &invocation;
+    spec.thread_slots = port.thread_slots(config, spec.max_timeouts);
+    return run(spec);
+}
 
 }  // namespace checker::relacy

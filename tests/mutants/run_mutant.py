@@ -35,12 +35,13 @@ class TestFailure(Exception):
     """The test's expectation does not hold; the message says which one."""
 
 
-def run(command, log_name, work_dir):
-    """Run a command, print it with its output, and keep the output in work_dir."""
+def run(command, log_name, work_dir, echo=True):
+    """Run a command, print it (and its output if echo), and keep the output in work_dir."""
     print("$ " + " ".join(str(part) for part in command), flush=True)
     completed = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                text=True, check=False)
-    print(completed.stdout, end="", flush=True)
+    if echo:
+        print(completed.stdout, end="", flush=True)
     (work_dir / log_name).write_text(completed.stdout)
     return completed
 
@@ -54,7 +55,7 @@ def load_json(path, what):
 
 def property_names(tpcheck, work_dir):
     """Return the names `tpcheck list --json` gives for properties and detectors."""
-    listing = run([tpcheck, "list", "--json"], "list.json", work_dir)
+    listing = run([tpcheck, "list", "--json"], "list.json", work_dir, echo=False)
     if listing.returncode != EXIT_PASS:
         raise TestFailure(f"`tpcheck list --json` exited with {listing.returncode}")
     try:

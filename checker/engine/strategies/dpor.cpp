@@ -167,8 +167,8 @@ private:
         std::vector<std::uint32_t> count_of_thread;
         std::vector<int> last_acquisition;  // by mutex
         std::vector<int> predecessors;
-        // For a timer start: the step that ended its timer (the firing, or
-        // the signal that woke the waiter); the number of steps if none did.
+        // For a timer start, the step that ended its timer: the firing, or
+        // the signal that woke the waiter.  The number of steps if none did.
         std::vector<int> timer_end;
     };
 
@@ -318,9 +318,9 @@ private:
 
     // 6. A thread still enabled where a bound cut the execution (the step
     //    bound of a spinning thread, the thread bound) has later steps that
-    //    nothing shows: they may race with anything, and running any of
-    //    its steps earlier may bring them within the bound.  It gets a
-    //    branch at every node where it was enabled and not asleep.  This
+    //    nothing shows.  They may race with anything, and running any of
+    //    its steps earlier may bring them within the bound.  So it gets a
+    //    branch at every node where it was enabled and not asleep, which
     //    costs executions only where a bound cut one.
     void add_starved(ThreadId thread, int n) {
         for (int k = 0; k < n; ++k) {
@@ -330,11 +330,11 @@ private:
         }
     }
 
-    // 5. A blocked or sleeping thread whose wakeup was enabled at a node,
-    //    but which the step taken there disabled or changed (a signal that
-    //    woke it, a timer with an earlier deadline, the last timeout or
-    //    spurious wakeup of the budget), never runs that wakeup in this
-    //    execution, so no race shows it.  It gets a branch at that node.
+    // 5. A blocked or sleeping thread may have its enabled wakeup disabled
+    //    or changed by the step taken at a node: a signal wakes it, a timer
+    //    with an earlier deadline starts, or the bound's last timeout or
+    //    spurious wakeup goes to another thread.  That wakeup never runs in
+    //    this execution, so no race shows it, and it gets a branch there.
     void add_disabled_wakeups(const Execution& execution, int n) {
         const auto& pending = execution.pending_at_stop();
         for (int k = 0; k < n; ++k) {

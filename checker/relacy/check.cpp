@@ -1,0 +1,482 @@
+#include "checker/relacy/check.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <stdexcept>
+
+#include "checker/relacy/scenarios.hpp"
+
+namespace checker::relacy {
+
+const char* const relacy_engine_help =
+    "--engine relacy runs each scenario's client program and the pool of model/threadpool.hpp "
+    "under Relacy Race Detector (Debian's relacy-dev) instead of the engine, with three "
+    "schedulers (--strategy random,full,context-bound; default all three): random runs "
+    "--max-executions executions (default 1000); full search and context-bound (--preemption-bound "
+    "preemptions, default 2) explore a tree and stop at --time-limit seconds per scenario and "
+    "scheduler (default 10, 0 for none), reported incomplete. Checked under Relacy: the pool's "
+    "KASSERT, KASSERTMSG and panic checks, the scenario's own checks, and Relacy's detectors "
+    "(data races on lock-guarded fields, access to destroyed objects, deadlock, livelock after "
+    "--max-steps scheduling points, leaked memory and sync objects, mutex misuse), with "
+    "weak-memory outcomes of the pool's atomics. Not checked: the properties listed by `tpcheck "
+    "list` that observe the engine's execution (reference counts, queue consistency, no lost "
+    "job, cancel results, job_done discipline, thread names, registry counts, lock order). "
+    "Relacy fires a timed wait's timeout at any point, without the engine's deadline order; "
+    "--max-timeouts bounds them per execution. No trace is written: a violation carries "
+    "Relacy's execution history instead.";
+
+std::string_view to_string(Verdict verdict) {
+    switch (verdict) {
+    case Verdict::pass: return "pass";
+    case Verdict::violation: return "violation";
+    case Verdict::incomplete: return "incomplete";
+    case Verdict::goal_missed: return "goal missed";
+    }
+    return "unknown";
+}
+
+std::optional<std::vector<Scheduler>> parse_schedulers(std::string_view text) {
+    std::vector<Scheduler> schedulers;
+    if (text == "all")
+        return std::vector<Scheduler>{Scheduler::random, Scheduler::full_search,
+                                      Scheduler::context_bound};
+    while (!text.empty()) {
+        std::size_t comma = text.find(',');
+        std::string_view name = text.substr(0, comma);
+        std::optional<Scheduler> scheduler = scheduler_from_string(name);
+        if (!scheduler)
+            return std::nullopt;
+        if (std::find(schedulers.begin(), schedulers.end(), *scheduler) == schedulers.end())
+            schedulers.push_back(*scheduler);
+        text = comma == std::string_view::npos ? std::string_view() : text.substr(comma + 1);
+    }
+    if (schedulers.empty())
+        return std::nullopt;
+    return schedulers;
+}
+
+namespace {
+
+// The scenario's parameters as the ported program reads them.
+ScenarioConfig config_of(const properties::Parameters& parameters) {
+    ScenarioConfig config;
+    auto read = [&parameters](const char* name, int& field) {
+        auto it = parameters.find(name);
+        if (it != parameters.end())
+            field = it->second;
+    };
+    read("jobs", config.jobs);
+    read("producers", config.producers);
+    read("cpus", config.cpus);
+    read("failures", config.failures);
+    read("rounds", config.rounds);
+    read("iterations", config.iterations);
+    read("idle_timeouts", config.idle_timeouts);
+    return config;
+}
+
+std::optional<std::string> select(const CheckRequest& request,
+                                  std::vector<const properties::Scenario*>& selected) {
+    if (request.all && !request.scenarios.empty())
+        return std::string("give scenario names or --all, not both");
+    if (!request.all && request.scenarios.empty())
+        return std::string("no scenario given: name one or more (see `tpcheck list`) or use --all");
+    if (request.all) {
+        for (const auto& scenario : properties::catalogue())
+            selected.push_back(&scenario);
+        return std::nullopt;
+    }
+    for (const std::string& name : request.scenarios) {
+        const properties::Scenario* scenario = properties::find_scenario(name);
+        if (scenario == nullptr)
+            return fmt::format("unknown scenario '{}': run `tpcheck list` for the names", name);
+        if (find_scenario_port(name) == nullptr)
+            return fmt::format("scenario '{}' has no Relacy port (checker/relacy/scenarios.cpp); "
+                               "run it with the engine",
+                               name);
+        selected.push_back(scenario);
+    }
+    return std::nullopt;
+}
+
+RunSpec bounds_of(const CheckRequest& request, const properties::Parameters& parameters,
+                  Scheduler scheduler) {
+    RunSpec spec;
+    spec.scheduler = scheduler;
+    spec.iterations = request.iterations.value_or(default_iterations);
+    spec.context_bound = request.context_bound.value_or(default_context_bound);
+    spec.time_limit = request.time_limit.value_or(default_time_limit);
+    if (request.max_steps)
+        spec.max_steps = *request.max_steps;
+    if (request.max_timeouts)
+        spec.max_timeouts = *request.max_timeouts;
+    auto failures = parameters.find("failures");
+    spec.max_creation_failures = request.creation_failures.value_or(
+        failures != parameters.end() ? failures->second : 0);
+    spec.spurious_wakeups = request.spurious_wakeups;
+    return spec;
+}
+
+std::optional<std::string> validate(const CheckRequest& request) {
+    if (request.iterations && *request.iterations == 0)
+        return std::string("invalid --max-executions 0 for the Relacy engine: its random "
+                           "scheduler needs at least 1 execution");
+    if (request.time_limit && *request.time_limit < 0)
+        return fmt::format("invalid --time-limit {}: expected 0 (none) or more seconds",
+                           *request.time_limit);
+    if (request.max_steps && *request.max_steps == 0)
+        return std::string("invalid --max-steps 0: expected at least 1");
+    if (request.max_timeouts && *request.max_timeouts < 0)
+        return fmt::format("invalid --max-timeouts {}: expected 0 or more", *request.max_timeouts);
+    if (request.creation_failures && *request.creation_failures < 0)
+        return fmt::format("invalid --creation-failures {}: expected 0 or more",
+                           *request.creation_failures);
+    return std::nullopt;
+}
+
+std::string outcome_text(const ScenarioReport& report) {
+    const RunOutcome& outcome = report.outcome;
+    switch (report.verdict) {
+    case Verdict::violation:
+        return fmt::format("VIOLATION of {}", outcome.property);
+    case Verdict::incomplete:
+        return fmt::format("incomplete: stopped by the {}", outcome.stop_reason);
+    case Verdict::goal_missed:
+        return fmt::format("goal missed: {}", fmt::join(report.goals_missed, ", "));
+    case Verdict::pass:
+        return outcome.status == RunStatus::exhaustive ? "exhaustive within bounds"
+                                                       : "sampled, no violation";
+    }
+    return "";
+}
+
+std::string describe_bounds(const RunSpec& spec) {
+    std::string text;
+    switch (spec.scheduler) {
+    case Scheduler::random: text = fmt::format("iterations={}", spec.iterations); break;
+    case Scheduler::context_bound: text = fmt::format("preemptions<={}", spec.context_bound); break;
+    case Scheduler::full_search: break;
+    }
+    if (spec.scheduler != Scheduler::random) {
+        text += text.empty() ? "" : " ";
+        text += spec.time_limit > 0 ? fmt::format("time<={:g}s", spec.time_limit) : "time<=none";
+    }
+    text += fmt::format(" steps<={} threads={} timeouts<={}", spec.max_steps, spec.thread_slots,
+                        spec.max_timeouts);
+    if (spec.max_creation_failures > 0)
+        text += fmt::format(" creation-failures<={}", spec.max_creation_failures);
+    if (spec.spurious_wakeups)
+        text += " spurious";
+    return text;
+}
+
+// The last lines of the history's first section (every event in order),
+// which end at the failure.
+std::vector<std::string> history_tail(const std::string& history, std::size_t count,
+                                      std::size_t& total) {
+    std::vector<std::string> lines;
+    std::istringstream stream(history);
+    std::string line;
+    bool in_events = false;
+    while (std::getline(stream, line)) {
+        if (line.rfind("execution history", 0) == 0) {
+            in_events = true;
+            continue;
+        }
+        if (in_events && line.empty())
+            break;
+        if (in_events)
+            lines.push_back(line);
+    }
+    total = lines.size();
+    if (lines.size() > count)
+        lines.erase(lines.begin(), lines.end() - static_cast<std::ptrdiff_t>(count));
+    return lines;
+}
+
+int exit_code_of(const std::vector<ScenarioReport>& reports) {
+    // A violation outranks a missed goal, which outranks an incomplete run.
+    auto rank = [](Verdict verdict) {
+        return verdict == Verdict::violation     ? 3
+               : verdict == Verdict::goal_missed ? 2
+               : verdict == Verdict::incomplete  ? 1
+                                                 : 0;
+    };
+    Verdict worst = Verdict::pass;
+    for (const ScenarioReport& report : reports) {
+        if (rank(report.verdict) > rank(worst))
+            worst = report.verdict;
+    }
+    switch (worst) {
+    case Verdict::violation: return exit_violation;
+    case Verdict::goal_missed: return exit_goal_missed;
+    case Verdict::incomplete: return exit_incomplete;
+    case Verdict::pass: return exit_pass;
+    }
+    return exit_pass;
+}
+
+}  // namespace
+
+int run_relacy_check(const CheckRequest& request, std::vector<ScenarioReport>& reports) {
+    std::vector<const properties::Scenario*> selected;
+    if (auto error = select(request, selected)) {
+        std::cerr << "tpcheck check: " << *error << "\n";
+        return exit_usage;
+    }
+    if (auto error = validate(request)) {
+        std::cerr << "tpcheck check: " << *error << "\n";
+        return exit_usage;
+    }
+    for (const auto& [name, value] : request.parameters) {
+        bool known = false;
+        for (const auto* scenario : selected) {
+            for (const auto& parameter : scenario->parameters)
+                known = known || parameter.name == name;
+        }
+        if (!known) {
+            std::cerr << "tpcheck check: no selected scenario has a parameter '" << name
+                      << "' (see `tpcheck list`)\n";
+            return exit_usage;
+        }
+    }
+    const std::vector<Scheduler> schedulers =
+        request.schedulers.empty() ? *parse_schedulers("all") : request.schedulers;
+
+    for (const properties::Scenario* scenario : selected) {
+        const ScenarioPort* port = find_scenario_port(scenario->name);
+        if (port == nullptr) {
+            // Only with --all: a named scenario without a port is an error.
+            if (!request.quiet)
+                std::cout << fmt::format("{:<28} skipped: no Relacy port\n", scenario->name);
+            continue;
+        }
+        properties::Parameters given;
+        for (const auto& [name, value] : request.parameters) {
+            for (const auto& parameter : scenario->parameters) {
+                if (parameter.name == name)
+                    given[name] = value;
+            }
+        }
+        properties::Parameters parameters;
+        if (auto error = properties::resolve_parameters(*scenario, given, parameters)) {
+            std::cerr << "tpcheck check: " << *error << "\n";
+            return exit_usage;
+        }
+        const ScenarioConfig config = config_of(parameters);
+
+        for (Scheduler scheduler : schedulers) {
+            ScenarioReport report;
+            report.scenario = scenario->name;
+            report.parameters = parameters;
+            report.bounds = bounds_of(request, parameters, scheduler);
+            report.bounds.thread_slots = port->thread_slots(config, report.bounds.max_timeouts);
+            try {
+                report.outcome = run_scenario(*port, config, report.bounds);
+            } catch (const std::invalid_argument& error) {
+                std::cerr << "tpcheck check: " << scenario->name << ": " << error.what() << "\n";
+                return exit_usage;
+            }
+            RunOutcome& outcome = report.outcome;
+            // As the engine does: a deadlock with idle timers that never
+            // fire is the progress property's violation.
+            if (outcome.status == RunStatus::violation && outcome.kind == "deadlock" &&
+                config.idle_timeouts == 0)
+                outcome.property = "progress_without_idle_timeout";
+            for (const std::string& goal : scenario->goals) {
+                const bool reached =
+                    std::find(outcome.goals_reached.begin(), outcome.goals_reached.end(), goal) !=
+                        outcome.goals_reached.end() ||
+                    std::find(outcome.probes_fired.begin(), outcome.probes_fired.end(), goal) !=
+                        outcome.probes_fired.end();
+                if (!reached)
+                    report.goals_missed.push_back(goal);
+            }
+            switch (outcome.status) {
+            case RunStatus::violation: report.verdict = Verdict::violation; break;
+            case RunStatus::incomplete: report.verdict = Verdict::incomplete; break;
+            case RunStatus::exhaustive:
+            case RunStatus::sampled:
+                report.verdict = report.goals_missed.empty() ? Verdict::pass : Verdict::goal_missed;
+                break;
+            }
+            if (!request.quiet)
+                print_report_line(report, std::cout);
+            reports.push_back(std::move(report));
+        }
+    }
+
+    if (!request.quiet)
+        print_summary(reports, std::cout);
+    if (!request.json_path.empty() && !write_json_report(request.json_path, reports))
+        return exit_usage;
+    if (!request.junit_path.empty() && !write_junit_report(request.junit_path, reports))
+        return exit_usage;
+    return exit_code_of(reports);
+}
+
+void print_report_line(const ScenarioReport& report, std::ostream& out) {
+    const RunOutcome& outcome = report.outcome;
+    out << fmt::format("{:<28} {:<13} {:>9} executions {:>10} steps {:>6.1f} s  {}\n",
+                       report.scenario, to_string(report.bounds.scheduler), outcome.executions,
+                       outcome.sync_operations + outcome.cell_accesses, outcome.seconds,
+                       outcome_text(report));
+    if (report.verdict != Verdict::violation)
+        return;
+    if (outcome.message == outcome.relacy_result)
+        out << fmt::format("    {}: {}\n", outcome.property, outcome.message);
+    else
+        out << fmt::format("    {} ({}): {}\n", outcome.property, outcome.relacy_result,
+                           outcome.message);
+    if (outcome.line != 0)
+        out << fmt::format("    at {}:{}\n", outcome.file, outcome.line);
+    std::size_t total = 0;
+    std::vector<std::string> tail = history_tail(outcome.history, 12, total);
+    out << fmt::format("    last {} of {} events of Relacy's history (a JSON report keeps it all):\n",
+                       tail.size(), total);
+    for (const std::string& line : tail)
+        out << "      " << line << "\n";
+}
+
+void print_summary(const std::vector<ScenarioReport>& reports, std::ostream& out) {
+    out << "\n"
+        << fmt::format("{:<28} {:<13} {:>10} {:>8}  {:<12} {}\n", "scenario", "scheduler",
+                       "executions", "time", "outcome", "bounds");
+    int passed = 0;
+    int failed = 0;
+    for (const ScenarioReport& report : reports) {
+        std::string outcome = report.verdict == Verdict::pass
+                                  ? std::string(to_string(report.outcome.status))
+                                  : std::string(to_string(report.verdict));
+        out << fmt::format("{:<28} {:<13} {:>10} {:>7.1f}s  {:<12} {}\n", report.scenario,
+                           to_string(report.bounds.scheduler), report.outcome.executions,
+                           report.outcome.seconds, outcome, describe_bounds(report.bounds));
+        (report.verdict == Verdict::pass ? passed : failed) += 1;
+    }
+    out << fmt::format("{} passed, {} failed (Relacy)\n", passed, failed);
+}
+
+bool write_json_report(const std::string& path, const std::vector<ScenarioReport>& reports) {
+    nlohmann::json document;
+    document["format"] = "vtp-check-report";
+    document["version"] = 1;
+    document["engine"] = "relacy";
+    document["scenarios"] = nlohmann::json::array();
+    for (const ScenarioReport& report : reports) {
+        const RunOutcome& outcome = report.outcome;
+        const RunSpec& bounds = report.bounds;
+        nlohmann::json entry;
+        entry["scenario"] = report.scenario;
+        entry["parameters"] = report.parameters;
+        entry["engine"] = "relacy";
+        entry["strategy"] = "relacy-" + std::string(to_string(bounds.scheduler));
+        entry["scheduler"] = std::string(to_string(bounds.scheduler));
+        entry["bounds"] = {{"iterations", bounds.iterations},
+                           {"context_bound", bounds.context_bound},
+                           {"time_limit", bounds.time_limit},
+                           {"max_steps", bounds.max_steps},
+                           {"max_timeouts", bounds.max_timeouts},
+                           {"max_creation_failures", bounds.max_creation_failures},
+                           {"max_threads", bounds.thread_slots},
+                           {"spurious_wakeups", bounds.spurious_wakeups}};
+        entry["outcome"] = std::string(to_string(outcome.status));
+        entry["verdict"] = std::string(to_string(report.verdict));
+        entry["executions"] = outcome.executions;
+        entry["complete_executions"] =
+            outcome.status == RunStatus::violation && outcome.executions > 0
+                ? outcome.executions - 1
+                : outcome.executions;
+        entry["steps"] = outcome.sync_operations;
+        entry["cell_accesses"] = outcome.cell_accesses;
+        entry["seconds"] = outcome.seconds;
+        entry["stop_reason"] = outcome.stop_reason;
+        entry["goals_reached"] = outcome.goals_reached;
+        entry["goals_missed"] = report.goals_missed;
+        entry["probes_fired"] = outcome.probes_fired;
+        entry["thread_cap_refusals"] = outcome.cap_refusals;
+        entry["injected_creation_failures"] = outcome.injected_failures;
+        entry["timeouts_fired"] = outcome.timeouts_fired;
+        if (outcome.relacy_estimate > 0)
+            entry["relacy_estimated_executions"] = outcome.relacy_estimate;
+        if (outcome.status == RunStatus::violation) {
+            entry["violation"] = {{"kind", outcome.kind},
+                                  {"property", outcome.property},
+                                  {"message", outcome.message},
+                                  {"step", nullptr},
+                                  {"trace", ""},
+                                  {"relacy_result", outcome.relacy_result},
+                                  {"location", outcome.line != 0
+                                                   ? fmt::format("{}:{}", outcome.file, outcome.line)
+                                                   : std::string()},
+                                  {"history", outcome.history}};
+        }
+        document["scenarios"].push_back(entry);
+    }
+    std::ofstream file(path);
+    file << document.dump(2) << "\n";
+    if (!file) {
+        std::cerr << "tpcheck: cannot write the JSON report to " << path << "\n";
+        return false;
+    }
+    return true;
+}
+
+namespace {
+
+std::string xml_escape(const std::string& text) {
+    std::string escaped;
+    for (char c : text) {
+        switch (c) {
+        case '&': escaped += "&amp;"; break;
+        case '<': escaped += "&lt;"; break;
+        case '>': escaped += "&gt;"; break;
+        case '"': escaped += "&quot;"; break;
+        default: escaped += c;
+        }
+    }
+    return escaped;
+}
+
+}  // namespace
+
+bool write_junit_report(const std::string& path, const std::vector<ScenarioReport>& reports) {
+    int failures = 0;
+    double seconds = 0;
+    for (const ScenarioReport& report : reports) {
+        failures += report.verdict != Verdict::pass;
+        seconds += report.outcome.seconds;
+    }
+    std::ofstream file(path);
+    file << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+    file << fmt::format(
+        "<testsuite name=\"tpcheck-relacy\" tests=\"{}\" failures=\"{}\" time=\"{:.3f}\">\n",
+        reports.size(), failures, seconds);
+    for (const ScenarioReport& report : reports) {
+        file << fmt::format("  <testcase classname=\"tpcheck.relacy\" name=\"{} [{}]\" time=\"{:.3f}\">",
+                            xml_escape(report.scenario), to_string(report.bounds.scheduler),
+                            report.outcome.seconds);
+        if (report.verdict != Verdict::pass) {
+            std::string detail = outcome_text(report);
+            if (report.verdict == Verdict::violation)
+                detail += "\n" + report.outcome.relacy_result + "\n" + report.outcome.message +
+                          "\n\n" + report.outcome.history;
+            file << fmt::format("\n    <failure message=\"{}\">{}</failure>\n  ",
+                                xml_escape(std::string(to_string(report.verdict))),
+                                xml_escape(detail));
+        }
+        file << "</testcase>\n";
+    }
+    file << "</testsuite>\n";
+    if (!file) {
+        std::cerr << "tpcheck: cannot write the JUnit report to " << path << "\n";
+        return false;
+    }
+    return true;
+}
+
+}  // namespace checker::relacy
