@@ -404,6 +404,8 @@ TEST_CASE("generated programs: DPOR matches DFS") {
     compare_on_seeds(1, 300, totals);
     print_totals("seeds 1-300", totals);
     CHECK(totals.too_large * 10 < 300);
+    // Over all programs, DPOR stays within 20% of one execution per trace.
+    CHECK(totals.dpor_executions * 10 <= totals.traces * 12);
 }
 
 // Ten times the seeds, for several minutes; skipped in the default run.
@@ -413,6 +415,7 @@ TEST_CASE("generated programs: long run" * doctest::skip()) {
     compare_on_seeds(1000, 3000, totals);
     print_totals("seeds 1000-3999", totals);
     CHECK(totals.too_large * 10 < 3000);
+    CHECK(totals.dpor_executions * 10 <= totals.traces * 12);
 }
 
 }  // namespace engine_test
