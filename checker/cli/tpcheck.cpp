@@ -13,12 +13,16 @@
 #include <nlohmann/json.hpp>
 #include <unistd.h>
 
+#include <charconv>
+#include <filesystem>
 #include <iostream>
+#include <system_error>
+#include <type_traits>
 
 #include "checker/cli/check_command.hpp"
+#include "checker/cli/relacy_command.hpp"
 #include "checker/cli/trace_bridge.hpp"
 #include "properties/scenario.hpp"
-#include "properties/tracker.hpp"
 
 namespace {
 
@@ -71,6 +75,65 @@ int list_command(bool json, bool names) {
     return tpcheck::exit_pass;
 }
 
+// Parses a whole decimal number from 0 to max; returns an error message or
+// nothing.  Unlike a plain stream conversion, it rejects negative numbers
+// and values out of range instead of wrapping or clamping them.
+template <class T>
+std::optional<std::string> parse_count(const char* option, const std::string& text, T& value,
+                                       T max) {
+    const char* end = text.data() + text.size();
+    auto [stop, error] = std::from_chars(text.data(), end, value);
+    bool negative = false;
+    if constexpr (std::is_signed_v<T>)
+        negative = error == std::errc() && value < 0;
+    if (text.empty() || error == std::errc::invalid_argument || stop != end || negative ||
+        (error == std::errc() && value > max))
+        return fmt::format("invalid {} '{}': expected a whole number from 0 to {}", option, text,
+                           max);
+    if (error == std::errc::result_out_of_range)
+        return fmt::format("invalid {} '{}': the largest value is {}", option, text, max);
+    return std::nullopt;
+}
+
+// Checks, before a search that may take minutes, that a report can be
+// written at path; returns an error message or nothing.
+std::optional<std::string> check_report_path(const char* option, const std::string& path) {
+    namespace fs = std::filesystem;
+    if (path.empty())
+        return fmt::format("invalid {} '': give a file name", option);
+    std::error_code error;
+    if (fs::is_directory(path, error))
+        return fmt::format("invalid {} '{}': it is a folder, give a file name", option, path);
+    fs::path folder = fs::path(path).parent_path();
+    if (folder.empty())
+        folder = ".";
+    if (!fs::is_directory(folder, error))
+        return fmt::format("invalid {} '{}': the folder '{}' does not exist", option, path,
+                           folder.string());
+    if (::access(folder.c_str(), W_OK) != 0)
+        return fmt::format("invalid {} '{}': the folder '{}' is not writable", option, path,
+                           folder.string());
+    return std::nullopt;
+}
+
+// Checks that counterexample traces can be written into folder, creating
+// it if needed; returns an error message or nothing.
+std::optional<std::string> check_trace_folder(const std::string& folder) {
+    namespace fs = std::filesystem;
+    if (folder.empty())
+        return std::nullopt;
+    std::error_code error;
+    if (fs::exists(folder, error) && !fs::is_directory(folder, error))
+        return fmt::format("invalid --trace-dir '{}': it exists and is not a folder", folder);
+    fs::create_directories(folder, error);
+    if (error)
+        return fmt::format("invalid --trace-dir '{}': cannot create the folder: {}", folder,
+                           error.message());
+    if (::access(folder.c_str(), W_OK) != 0)
+        return fmt::format("invalid --trace-dir '{}': the folder is not writable", folder);
+    return std::nullopt;
+}
+
 // Parses "name=value" into the map; returns an error message or nothing.
 std::optional<std::string> parse_parameter(const std::string& text,
                                            std::map<std::string, int>& parameters) {
@@ -106,17 +169,22 @@ int main(int argc, char** argv) {
     list->add_flag("--names", list_names, "Print only the scenario names, one per line");
 
     auto* check = app.add_subcommand("check", "Explore scenarios under the engine and report");
-    check->footer(exit_codes_help);
+    check->footer(std::string(exit_codes_help) + "\n\n" + tpcheck::relacy_engine_help());
     tpcheck::CheckRequest request;
     std::vector<std::string> parameter_texts;
     std::string strategy_name;
+    std::string engine_name = "vtp";
     check->add_option("scenarios", request.scenarios, "Scenario names (see `tpcheck list`)");
     check->add_flag("--all", request.all, "Check every scenario");
     check->add_option("--param", parameter_texts,
                       "Set a scenario parameter, NAME=VALUE (repeatable)");
+    check->add_option("--engine", engine_name,
+                      "Checker to run the scenarios under: vtp (default, this project's engine) "
+                      "or relacy (Relacy Race Detector; see below)");
     check->add_option("--strategy", strategy_name,
                       "Exploration strategy: dpor (default, exhaustive), dfs (exhaustive, no "
-                      "reduction), random or pct (sampled)");
+                      "reduction), random or pct (sampled). With --engine relacy: random, full, "
+                      "context-bound, a comma-separated list or all (default all)");
     auto& overrides = request.overrides;
     auto int_option = [&](const char* name, std::optional<int>& target, const char* help) {
         check->add_option_function<int>(name, [&target](const int& value) { target = value; },
@@ -134,16 +202,16 @@ int main(int argc, char** argv) {
     int_option("--max-threads", overrides.max_threads,
                "Thread creations per execution before the execution is cut (default 12)");
     int_option("--pct-depth", overrides.pct_depth, "PCT depth d (default 3)");
-    check->add_option_function<std::int64_t>(
-        "--max-executions",
-        [&overrides](const std::int64_t& value) { overrides.max_executions = value; },
-        "Execution budget per scenario (0: unlimited; sampling strategies default to 1000)");
+    std::string max_executions_text;
+    check->add_option("--max-executions", max_executions_text,
+                      "Execution budget per scenario (0: unlimited; sampling strategies default "
+                      "to 1000)");
     check->add_option_function<double>(
         "--time-limit", [&overrides](const double& value) { overrides.time_limit = value; },
         "Time budget per scenario in seconds (0: unlimited)");
-    check->add_option_function<std::uint64_t>(
-        "--seed", [&overrides](const std::uint64_t& value) { overrides.seed = value; },
-        "Seed of the random and PCT strategies (default 1)");
+    std::string seed_text;
+    check->add_option("--seed", seed_text,
+                      "Seed of the random and PCT strategies, 0 to 2^64-1 (default 1)");
     check->add_flag("--keep-going", overrides.keep_going,
                     "Keep exploring after a violation and count them all");
     check->add_option("--json", request.json_path, "Write a JSON report to this file");
@@ -156,6 +224,7 @@ int main(int argc, char** argv) {
 
     TraceCommands trace_commands;
     add_trace_commands(app, trace_commands);
+    app.set_version_flag("--version", VTP_VERSION);
 
     try {
         app.parse(argc, argv);
@@ -172,6 +241,42 @@ int main(int argc, char** argv) {
                 std::cerr << "tpcheck check: " << *error << "\n";
                 return tpcheck::exit_usage;
             }
+        }
+        std::optional<std::string> error;
+        if (check->count("--seed") > 0) {
+            std::uint64_t seed = 0;
+            error = parse_count("--seed", seed_text, seed, UINT64_MAX);
+            overrides.seed = seed;
+        }
+        if (!error && check->count("--max-executions") > 0) {
+            std::int64_t budget = 0;
+            error = parse_count("--max-executions", max_executions_text, budget, INT64_MAX);
+            overrides.max_executions = budget;
+        }
+        if (!error && check->count("--json") > 0)
+            error = check_report_path("--json", request.json_path);
+        if (!error && check->count("--junit") > 0)
+            error = check_report_path("--junit", request.junit_path);
+        if (!error && engine_name != "relacy")
+            error = check_trace_folder(request.trace_dir);
+        if (error) {
+            std::cerr << "tpcheck check: " << *error << "\n";
+            return tpcheck::exit_usage;
+        }
+        if (engine_name == "relacy") {
+            tpcheck::RelacyCommandLine command_line;
+            command_line.strategy = strategy_name;
+            for (const char* name : {"--seed", "--pct-depth", "--max-threads", "--keep-going",
+                                     "--trace-dir"}) {
+                if (check->count(name) > 0)
+                    command_line.engine_only.push_back(name);
+            }
+            return tpcheck::run_relacy_engine(request, command_line);
+        }
+        if (engine_name != "vtp") {
+            std::cerr << "tpcheck check: invalid engine '" << engine_name
+                      << "': use vtp or relacy\n";
+            return tpcheck::exit_usage;
         }
         if (!strategy_name.empty()) {
             auto kind = checker::strategy_kind_from_string(strategy_name);

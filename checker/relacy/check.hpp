@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "checker/relacy/engine.hpp"
+#include "checker/relacy/scenarios.hpp"
 #include "properties/scenario.hpp"
 
 namespace checker::relacy {
@@ -74,6 +75,9 @@ struct ScenarioReport {
 
 // Text for `tpcheck check --help`: what --engine relacy runs and checks.
 extern const char* const relacy_engine_help;
+
+// The parameters of a catalogue scenario as its Relacy port reads them.
+ScenarioConfig scenario_config(const properties::Parameters& parameters);
 
 // Parses a comma-separated list of scheduler names (random, full,
 // context-bound), or "all".  Returns nothing for an unknown name.

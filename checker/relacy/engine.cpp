@@ -162,6 +162,7 @@ RunOutcome run(const RunSpec& spec) {
     state.max_timeouts = spec.max_timeouts;
     state.max_creation_failures = spec.max_creation_failures;
     state.spurious_wakeups = spec.spurious_wakeups;
+    state.sequentially_consistent = spec.sequentially_consistent;
     state.thread_slots = spec.thread_slots;
 
     rl::ostringstream report;

@@ -25,6 +25,11 @@
 
 namespace checker::relacy {
 
+// Relacy threads per test: one static thread runs the program's body, and
+// up to max_dynamic_threads dynamic threads run the threads it starts
+// (pool threads and client threads).
+inline constexpr int max_dynamic_threads = 16;
+
 enum class Scheduler {
     random,         // Relacy's random scheduler: iterations executions, sampled
     full_search,    // every interleaving, with timeouts and other choices
@@ -56,6 +61,9 @@ struct RunSpec {
     // Let Relacy wake condition variable waiters spuriously (only its random
     // scheduler does, at most 10 times per condition variable).
     bool spurious_wakeups = false;
+    // Make every atomic operation seq_cst, so that Relacy explores only
+    // sequentially consistent outcomes, as the engine does.
+    bool sequentially_consistent = false;
 };
 
 enum class RunStatus {

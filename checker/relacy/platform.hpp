@@ -54,6 +54,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "checker/relacy/engine.hpp"
 #include "model/annotations.hpp"
 #include "model/platform.hpp"
 #include "model/probes.hpp"
@@ -66,10 +67,6 @@ namespace checker::relacy {
 
 using location = std::source_location;
 
-// Relacy threads per test: one static thread for the scenario's main body,
-// and at most max_dynamic_threads dynamic threads (pool threads and the
-// scenario's client threads).
-inline constexpr int max_dynamic_threads = 16;
 inline constexpr int max_relacy_threads = 1 + max_dynamic_threads;
 
 // Returns the qualified name of the function in a compiler's pretty
@@ -85,7 +82,7 @@ inline rl::debug_info debug_info_of(const location& loc) {
     return rl::debug_info(function, loc.file_name(), loc.line());
 }
 
-inline rl::memory_order to_relacy(std::memory_order order) {
+inline rl::memory_order relacy_order(std::memory_order order) {
     switch (order) {
     case std::memory_order_relaxed: return rl::mo_relaxed;
     case std::memory_order_consume: return rl::mo_consume;
@@ -130,6 +127,7 @@ struct RunState {
     int max_timeouts = 4;          // timed waits per execution that may time out
     int max_creation_failures = 0; // pool thread creations per execution that may fail
     bool spurious_wakeups = false; // let Relacy's random scheduler inject them
+    bool sequentially_consistent = false;  // every atomic operation seq_cst
     int thread_slots = 0;          // dynamic threads of the Relacy test
 
     // One execution.
@@ -175,6 +173,12 @@ static_assert(vtp::probe_count <= 64, "probes_fired is a 64-bit mask");
 
 // The state of the current run; a run is one scheduler over one scenario.
 RunState& run_state();
+
+// Relacy's memory order for order, or seq_cst for every order when the run
+// requests sequentially consistent atomics.
+inline rl::memory_order to_relacy(std::memory_order order) {
+    return run_state().sequentially_consistent ? rl::mo_seq_cst : relacy_order(order);
+}
 
 // Starts an execution: resets the per-execution state and records the
 // main thread (Relacy's static thread 0) on CPU 0.
@@ -250,7 +254,8 @@ struct platform {
 
     class VTP_CAPABILITY("mutex") mutex {
     public:
-        mutex(vtp::mutex_kind kind, const char* name) : kind_(kind), name_(name) {
+        mutex(vtp::mutex_kind kind, const char* name, location = location::current())
+            : kind_(kind), name_(name) {
             sync_object_created(this, "mutex", name);
         }
         ~mutex() { sync_object_destroyed(this); }

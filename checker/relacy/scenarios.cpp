@@ -445,6 +445,18 @@ void worker_creation_failure(const ScenarioConfig& config) {
     });
 }
 
+// The registry's lists, read without threadpools_lock: the scenario looks
+// after its failed get returned, when no other thread uses the registry.
+// peek() is not an access that Relacy checks, and clang's lock analysis
+// would reject the read.
+bool registry_has_no_unbound_pool(registry_t& registry) VTP_NO_THREAD_SAFETY_ANALYSIS {
+    return registry.unbound_threadpools.peek().first == nullptr;
+}
+
+bool registry_has_no_percpu_pool(registry_t& registry) VTP_NO_THREAD_SAFETY_ANALYSIS {
+    return registry.percpu_threadpools.peek().first == nullptr;
+}
+
 void overseer_creation_failure(const ScenarioConfig& config) {
     with_registry(1, config.idle_timeouts, [&](registry_t& registry) {
         pool_t* pool = nullptr;
@@ -456,7 +468,7 @@ void overseer_creation_failure(const ScenarioConfig& config) {
         char message[128];
         std::snprintf(message, sizeof message,
                       "threadpool_get failed with error %d but left a pool in the registry", error);
-        check(registry.unbound_threadpools.peek().first == nullptr, "get_result", message);
+        check(registry_has_no_unbound_pool(registry), "get_result", message);
     });
 }
 
@@ -477,7 +489,7 @@ void percpu_creation_failure(const ScenarioConfig& config) {
                       "threadpool_percpu_get failed with error %d but left a collection in the "
                       "registry",
                       error);
-        check(registry.percpu_threadpools.peek().first == nullptr, "get_result", message);
+        check(registry_has_no_percpu_pool(registry), "get_result", message);
     });
 }
 
