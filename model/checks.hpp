@@ -23,7 +23,12 @@
         }                                                                            \
     } while (0)
 
-#define VTP_KASSERTMSG(cond, ...)                                                    \
+#define VTP_KASSERTMSG(cond, ...) \
+    VTP_KASSERTMSG_AT(::vtp::location::current(), cond, __VA_ARGS__)
+
+// KASSERTMSG reported at location LOC, for helpers that carry their
+// caller's location.
+#define VTP_KASSERTMSG_AT(loc, cond, ...)                                            \
     do {                                                                             \
         if constexpr (P::checks_enabled) {                                           \
             if (!(cond)) [[unlikely]] {                                              \
@@ -31,7 +36,7 @@
                 std::snprintf(vtp_check_message_, sizeof vtp_check_message_,         \
                               __VA_ARGS__);                                          \
                 P::check_failed(::vtp::check_kind::misuse, #cond, vtp_check_message_, \
-                                ::vtp::location::current());                         \
+                                loc);                                                \
             }                                                                        \
         }                                                                            \
     } while (0)

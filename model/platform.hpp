@@ -109,13 +109,16 @@ concept platform = requires {
               std::chrono::milliseconds ms, location loc, probe_id id,
               const probe_args& pargs, const char* text) {
     // mutex: kmutex_t
+    // The location, where given, names the line that initialises the object.
     requires std::constructible_from<typename P::mutex, mutex_kind, const char*>;
+    requires std::constructible_from<typename P::mutex, mutex_kind, const char*, location>;
     { m.lock(loc) } -> std::same_as<void>;
     { m.unlock(loc) } -> std::same_as<void>;
     { cm.owned() } -> std::same_as<bool>;
 
     // condition variable: kcondvar_t; timed_wait returns true on timeout
     requires std::constructible_from<typename P::condvar, const char*>;
+    requires std::constructible_from<typename P::condvar, const char*, location>;
     { cv.wait(m, loc) } -> std::same_as<void>;
     { cv.timed_wait(m, ms, loc) } -> std::same_as<bool>;
     { cv.signal(loc) } -> std::same_as<void>;

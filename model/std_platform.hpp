@@ -76,6 +76,7 @@ struct std_platform {
     class VTP_CAPABILITY("mutex") mutex {
     public:
         mutex(mutex_kind kind, const char* name) noexcept;
+        mutex(mutex_kind kind, const char* name, location) noexcept : mutex(kind, name) {}
         ~mutex();
         mutex(const mutex&) = delete;
         mutex& operator=(const mutex&) = delete;
@@ -117,6 +118,7 @@ struct std_platform {
     class condvar {
     public:
         explicit condvar(const char* name) noexcept;
+        condvar(const char* name, location) noexcept : condvar(name) {}
         ~condvar();
         condvar(const condvar&) = delete;
         condvar& operator=(const condvar&) = delete;

@@ -50,10 +50,10 @@
 // so that the two can be read side by side.  The reference's globals live in
 // threadpool_registry<P>.  Each departure from the reference is marked at its
 // place with a comment starting "Departure:" and listed in docs/porting.md,
-// together with the suspected defects of the reference, which are kept here
-// unchanged for the model checker to confirm.  Every field guarded by a lock
-// is a P::shared<T> cell accessed through read() and write(), so that the
-// checker sees each access; KASSERT, KASSERTMSG and panic are VTP_KASSERT,
+// including the fixes of the reference's defects that the checker found.
+// One suspected defect is kept unchanged and marked "Suspected defect".
+// Every field guarded by a lock is a P::shared<T> cell accessed through
+// read() and write(), so that the checker sees each access; KASSERT, KASSERTMSG and panic are VTP_KASSERT,
 // VTP_KASSERTMSG and VTP_PANIC (model/checks.hpp); SDT probes are VTP_PROBE
 // (model/probes.hpp).
 #pragma once
@@ -422,7 +422,11 @@ template <class P>
 inline void threadpool_job_assert_locked(const threadpool_job<P>* job,
                                          location loc = location::current())
     VTP_ASSERT_CAPABILITY(*job->job_lock.read()) {
-    VTP_KASSERT_AT(loc, job->job_lock.read()->owned());
+    // Departure: the reference's KASSERT, with a message for the caller.
+    VTP_KASSERTMSG_AT(loc, job->job_lock.read()->owned(),
+                      "job %p (\"%s\"): the caller must hold the job's interlock, the mutex "
+                      "given to threadpool_job_init",
+                      static_cast<const void*>(job), job->job_name);
 }
 
 // The same as threadpool_assert_thread_locked for a registry entry and the
@@ -562,7 +566,7 @@ int threadpool_create(threadpool<P>* const pool, int cpu, pri_t pri, threadpool_
     VTP_PROBE(create, cpu, pri);
 
     // Set up the lock, the empty lists and the overseer's reference.
-    std::construct_at(&pool->tp_lock, mutex_kind::spin, "tp_lock");
+    std::construct_at(&pool->tp_lock, mutex_kind::spin, "tp_lock", location::current());
     pool->tp_jobs.write() = tailq_head<threadpool_job<P>>{};
     pool->tp_idle_threads.write() = tailq_head<threadpool_thread<P>>{};
     pool->tp_refcnt.write() = 1;  // the overseer's reference
@@ -576,7 +580,7 @@ int threadpool_create(threadpool<P>* const pool, int cpu, pri_t pri, threadpool_
     pool->tp_overseer.tpt_pool = pool;
     pool->tp_overseer.tpt_job.write() = nullptr;
     pool->tp_overseer.tpt_registry = &reg;
-    std::construct_at(&pool->tp_overseer.tpt_cv, "poolover");
+    std::construct_at(&pool->tp_overseer.tpt_cv, "poolover", location::current());
 
     // Start the overseer.  Departure: a user-space thread from
     // P::thread_create (pthreads in production) in place of kthread_create,
@@ -1021,7 +1025,7 @@ __attribute__((format(printf, 4, 5))) void threadpool_job_init(
     job->job_lock.write() = lock;
     job->job_thread.write() = nullptr;
     job->job_refcnt.store(0, std::memory_order_relaxed);
-    std::construct_at(&job->job_cv, job->job_name);
+    std::construct_at(&job->job_cv, job->job_name, location::current());
     job->job_fn.write() = fn;
 
     VTP_PROBE(job__init, job);
@@ -1038,6 +1042,13 @@ void threadpool_job_dead(threadpool_job<P>* job) {
 // threadpool_cancel_job first.  May sleep.
 template <class P>
 void threadpool_job_destroy(threadpool_job<P>* job) {
+    // Departure: a misuse check.  A second destroy would lock the null
+    // interlock that the first one left behind.
+    VTP_KASSERTMSG(job->job_lock.read() != nullptr,
+                   "threadpool_job_destroy: job %p was destroyed already, or never initialised "
+                   "with threadpool_job_init",
+                   static_cast<const void*>(job));
+
     // Suspected defect of the reference, kept: this check reads job_thread
     // without the interlock, a data race when the caller breaks the contract.
     VTP_KASSERTMSG(threadpool_job_thread_unlocked(job) == nullptr,
@@ -1087,8 +1098,15 @@ void threadpool_job_rele(threadpool_job<P>* job) VTP_REQUIRES(*job->job_lock.rea
 template <class P>
 void threadpool_job_done(threadpool_job<P>* job) {
     threadpool_job_assert_locked(job);
-    VTP_KASSERT(job->job_thread.read() != nullptr);
-    VTP_KASSERT(threadpool_thread_lwp_unlocked(job->job_thread.read()) == P::current_thread());
+    // Departure: the reference's KASSERTs, with messages for the caller.
+    VTP_KASSERTMSG(job->job_thread.read() != nullptr,
+                   "threadpool_job_done: job %p (\"%s\") is not running: job_done was called "
+                   "twice, or outside the job's function",
+                   static_cast<const void*>(job), job->job_name);
+    VTP_KASSERTMSG(threadpool_thread_lwp_unlocked(job->job_thread.read()) == P::current_thread(),
+                   "threadpool_job_done: job %p (\"%s\") runs on another thread: only the "
+                   "job's own function may call job_done",
+                   static_cast<const void*>(job), job->job_name);
 
     // Restore the thread's own name, so that it no longer points into the
     // job, which its owner may free once we return.
@@ -1291,7 +1309,7 @@ void threadpool_overseer_thread(void* arg) {
 
             vtp::threadpool_thread<P>* const thread =
                 P::template make<vtp::threadpool_thread<P>>(pool);
-            std::construct_at(&thread->tpt_cv, "poolthrd");
+            std::construct_at(&thread->tpt_cv, "poolthrd", location::current());
 
             // Departure: a user-space thread from P::thread_create.
             const thread_params params = threadpool_thread_params(pool, "poolthread");
@@ -1300,8 +1318,12 @@ void threadpool_overseer_thread(void* arg) {
             pool->tp_lock.lock();
             if (error) {
                 VTP_PROBE(overseer__spawn__failure, pool, error);
-                // Suspected defect of the reference, kept: the record is
-                // freed without cv_destroy of its tpt_cv.
+                // Departure: end tpt_cv's lifetime (cv_destroy) before the
+                // record is freed.  The reference returns the record to its
+                // cache with the condition variable still initialised, which
+                // leaks it (found by the checker and by Relacy in the
+                // worker_creation_failure scenario; docs/verification.md).
+                std::destroy_at(&thread->tpt_cv);
                 P::dispose(thread);
                 threadpool_rele(pool);
                 // Departure: the pause is the registry's retry_pause_ms

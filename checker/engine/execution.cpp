@@ -1,9 +1,11 @@
 #include "checker/engine/execution.hpp"
 
+#include <cxxabi.h>
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <exception>
 #include <limits>
 #include <new>
@@ -78,6 +80,18 @@ bool dependent(const Footprint& a, const Footprint& b) {
 }
 
 namespace {
+
+// Returns the C++ spelling of a type name from typeid, or the name as
+// given if it cannot be demangled.
+std::string readable_type(const char* type_name) {
+    int status = 0;
+    char* demangled = abi::__cxa_demangle(type_name, nullptr, nullptr, &status);
+    if (status != 0 || demangled == nullptr)
+        return type_name;
+    std::string result(demangled);
+    std::free(demangled);
+    return result;
+}
 
 std::string format_loc(const SourceLoc& loc) {
     return fmt::format("{}:{}", loc.file, loc.line);
@@ -460,7 +474,8 @@ void Execution::suspend_running() {
 
 // --- objects ------------------------------------------------------------------
 
-ObjectId Execution::create_object(ObjectKind kind, const char* name, SourceLoc loc) {
+ObjectId Execution::create_object(ObjectKind kind, const char* name, SourceLoc loc,
+                                  const void* address) {
     ObjectId id = static_cast<ObjectId>(object_info_.size());
     ObjectInfo info;
     info.kind = kind;
@@ -469,6 +484,7 @@ ObjectId Execution::create_object(ObjectKind kind, const char* name, SourceLoc l
     info.created_at = loc;
     object_info_.push_back(std::move(info));
     object_state_.emplace_back();
+    object_address_.push_back(address);
     return id;
 }
 
@@ -1039,13 +1055,45 @@ void Execution::dispose(void* memory) {
             continue;
         if (it->disposed && !aborting_)
             fail(ViolationKind::use_after_destroy,
-                 fmt::format("memory of type {} disposed twice", it->type_name), SourceLoc{});
+                 fmt::format("memory of type {} disposed twice", readable_type(it->type_name)),
+                 SourceLoc{});
         it->disposed = true;
+        report_live_objects_in(*it);
         return;
     }
     if (!aborting_)
         fail(ViolationKind::misuse, "dispose of memory that was not allocated by this execution",
              SourceLoc{});
+}
+
+// Reports a mutex or condition variable that still lives in memory being
+// disposed of: its lifetime never ended (the C++ form of a missing
+// mutex_destroy or cv_destroy).  Its destructor will never run, so it is
+// marked destroyed here to keep later checks quiet.
+void Execution::report_live_objects_in(const Allocation& allocation) {
+    const auto* begin = static_cast<const char*>(allocation.memory);
+    const auto* end = begin + allocation.size;
+    for (ObjectId object = 0; object < static_cast<ObjectId>(object_address_.size()); ++object) {
+        const auto* address = static_cast<const char*>(object_address_[object]);
+        ObjectInfo& info = object_info_[object];
+        if (address == nullptr || address < begin || address >= end || !info.alive)
+            continue;
+        info.alive = false;
+        info.destroyed_at_step = static_cast<int>(steps_.size()) - 1;
+        info.destroyed_by = running_;
+        if (aborting_ || !options_.detect_leaks)
+            continue;
+        report(Violation{ViolationKind::leak, "leak",
+                         fmt::format("{} {} created by {} at {} was never destroyed: the memory "
+                                     "of type {} that holds it was disposed of",
+                                     to_string(info.kind), info.name, describe_thread(info.creator),
+                                     format_loc(info.created_at),
+                                     readable_type(allocation.type_name)),
+                         static_cast<int>(steps_.size()) - 1,
+                         {},
+                         {object},
+                         info.created_at});
+    }
 }
 
 // --- violations and annotations -----------------------------------------------------
@@ -1243,7 +1291,7 @@ void Execution::check_end_state() {
             report(Violation{ViolationKind::leak, "leak",
                              fmt::format("memory of type {} allocated by {} at step {} was never "
                                          "disposed",
-                                         allocation.type_name,
+                                         readable_type(allocation.type_name),
                                          allocation.thread >= 0 ? describe_thread(allocation.thread)
                                                                 : std::string("the program"),
                                          allocation.step),

@@ -134,7 +134,10 @@ public:
 
     // --- for the sim platform, called from inside fibers -------------------
 
-    ObjectId create_object(ObjectKind kind, const char* name, SourceLoc loc);
+    // `address` is where a mutex or condition variable lives, so that a
+    // disposal of its memory while it is alive is reported as a leak.
+    ObjectId create_object(ObjectKind kind, const char* name, SourceLoc loc,
+                           const void* address = nullptr);
     void destroy_object(ObjectId object, SourceLoc loc);
     // Reports a use-after-destroy violation if the object was destroyed.
     void check_alive(ObjectId object, SourceLoc loc);
@@ -318,6 +321,8 @@ private:
         int step;
     };
 
+    void report_live_objects_in(const Allocation& allocation);
+
     // Scheduling.
     void start_thread(ThreadId thread);
     bool schedule(const PendingOp& op);  // suspends; false while unwinding
@@ -365,6 +370,7 @@ private:
     std::vector<ThreadId> unstarted_;
     std::vector<ObjectInfo> object_info_;
     std::vector<ObjectState> object_state_;
+    std::vector<const void*> object_address_;  // null for atomics and cells
     std::vector<Allocation> allocations_;
     std::vector<Step> steps_;
     DecisionList decisions_;

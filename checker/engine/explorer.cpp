@@ -1,5 +1,7 @@
 #include "checker/engine/explorer.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <chrono>
 #include <stdexcept>
@@ -67,7 +69,7 @@ Result explore(const Program& program, const Options& options, const ExploreHook
         }
         if (options.max_seconds > 0 && elapsed() >= options.max_seconds) {
             budget_hit = true;
-            result.stop_reason = "the time budget of " + std::to_string(options.max_seconds) + " s";
+            result.stop_reason = fmt::format("the time budget of {:g} s", options.max_seconds);
             break;
         }
         if (!strategy->begin_execution())

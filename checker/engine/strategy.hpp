@@ -71,12 +71,18 @@ public:
     const std::string& divergence_message() const { return divergence_message_; }
     // True when the execution needed more decisions than the list had.
     bool exhausted() const { return exhausted_; }
+    // The step at which the list ran out, or -1.
+    int exhausted_step() const { return exhausted_step_; }
+    // How many decisions of the list the execution followed.
+    std::size_t decisions_used() const { return decisions_used_; }
 
 protected:
     bool diverged_ = false;
     int divergence_step_ = -1;
     std::string divergence_message_;
     bool exhausted_ = false;
+    int exhausted_step_ = -1;
+    std::size_t decisions_used_ = 0;
 };
 
 std::unique_ptr<Strategy> make_strategy(const Options& options);

@@ -41,7 +41,7 @@ struct platform {
     public:
         mutex(vtp::mutex_kind kind, const char* name, location loc = location::current())
             : id_(Execution::require_current("mutex creation")
-                      .create_object(ObjectKind::mutex, name, loc_of(loc))),
+                      .create_object(ObjectKind::mutex, name, loc_of(loc), this)),
               kind_(kind) {}
         ~mutex() {
             if (Execution* execution = Execution::current())
@@ -72,7 +72,7 @@ struct platform {
     public:
         explicit condvar(const char* name, location loc = location::current())
             : id_(Execution::require_current("condvar creation")
-                      .create_object(ObjectKind::condvar, name, loc_of(loc))) {}
+                      .create_object(ObjectKind::condvar, name, loc_of(loc), this)) {}
         ~condvar() {
             if (Execution* execution = Execution::current())
                 execution->destroy_object(id_, SourceLoc{});

@@ -403,6 +403,36 @@ TEST_CASE("leak: memory never disposed") {
           }).empty());
 }
 
+TEST_CASE("leak: condition variable freed without destroy") {
+    // The pool's pattern: a condition variable in an anonymous union, whose
+    // lifetime the owner starts and ends by hand.
+    struct Record {
+        Record() {}
+        ~Record() {}
+        union {
+            P::condvar cv;
+        };
+    };
+    auto make_record_program = [](bool planted) {
+        return make_program("record", [planted] {
+            Record* record = P::make<Record>();
+            std::construct_at(&record->cv, "cv");
+            if (!planted)
+                std::destroy_at(&record->cv);
+            P::dispose(record);
+        });
+    };
+    auto violation = find_violation(make_record_program(true), ViolationKind::leak);
+    REQUIRE(violation.has_value());
+    CHECK(contains(violation->message, "condvar cv#0 created by main"));
+    CHECK(contains(violation->message, "was never destroyed"));
+    CHECK(contains(violation->message, "Record"));
+    CHECK(violations_of(make_record_program(false)).empty());
+    CHECK(violations_of(make_record_program(true), [](Options& options) {
+              options.detect_leaks = false;
+          }).empty());
+}
+
 TEST_CASE("leak: a thread that never finishes") {
     auto make_waiter = [](bool planted) {
         return make_program("waiter", [planted] {

@@ -99,6 +99,35 @@ VTP_CHILD_SCENARIO(destroy_of_running_job) {
     threadpool_job_destroy(&job);
 }
 
+VTP_CHILD_SCENARIO(job_destroyed_twice) {
+    static misuse_job job;
+    threadpool_job_init(&job, &return_without_job_done, &job.lock, "twice");
+    threadpool_job_destroy(&job);
+    threadpool_job_destroy(&job);
+}
+
+// The misuse itself: clang's lock analysis would reject it at compile time.
+void schedule_unlocked(misuse_job& job) VTP_NO_THREAD_SAFETY_ANALYSIS {
+    threadpool_schedule_job(job.target, &job);
+}
+
+VTP_CHILD_SCENARIO(schedule_without_interlock) {
+    static registry reg;
+    static misuse_job job;
+    threadpool_job_init(&job, &return_without_job_done, &job.lock, "unlocked");
+    if (threadpool_get(&job.target, PRI_NONE, reg) != 0)
+        return;
+    schedule_unlocked(job);
+}
+
+VTP_CHILD_SCENARIO(job_done_outside_job) {
+    static misuse_job job;
+    threadpool_job_init(&job, &return_without_job_done, &job.lock, "idle");
+    job.lock.lock();
+    threadpool_job_done(&job);
+    job.lock.unlock();
+}
+
 TEST_CASE("waiting cancel from own job ends the process" *
           doctest::skip(!P::checks_enabled)) {
     check_aborted_with(run_child("waiting_cancel_from_own_job"),
@@ -123,4 +152,20 @@ TEST_CASE("last put from pool thread ends the process" *
 TEST_CASE("destroy of running job ends the process" * doctest::skip(!P::checks_enabled)) {
     check_aborted_with(run_child("destroy_of_running_job"),
                        {"threadpool_job_destroy", "\"stillrunning\"", "is still scheduled or running"});
+}
+
+TEST_CASE("second job destroy ends the process" * doctest::skip(!P::checks_enabled)) {
+    check_aborted_with(run_child("job_destroyed_twice"),
+                       {"threadpool_job_destroy", "was destroyed already"});
+}
+
+TEST_CASE("schedule without interlock ends the process" *
+          doctest::skip(!P::checks_enabled)) {
+    check_aborted_with(run_child("schedule_without_interlock"),
+                       {"\"unlocked\"", "the caller must hold the job's interlock"});
+}
+
+TEST_CASE("job_done outside the job ends the process" * doctest::skip(!P::checks_enabled)) {
+    check_aborted_with(run_child("job_done_outside_job"),
+                       {"threadpool_job_done", "\"idle\"", "is not running"});
 }

@@ -22,7 +22,7 @@ public:
 
     ThreadId pick_thread(const SchedulingPoint& point) override {
         if (cursor_ >= decisions_.size()) {
-            exhausted_ = true;
+            run_out(point.depth);
             return point.enabled.front();
         }
         const Decision& decision = decisions_[cursor_];
@@ -38,14 +38,14 @@ public:
                     fmt::format("the trace runs thread {} but it is not enabled", decision.value));
             return stop_diverged;
         }
-        ++cursor_;
+        decisions_used_ = ++cursor_;
         depth_ = point.depth;
         return decision.value;
     }
 
     int pick_value(DecisionKind kind, int alternatives) override {
         if (cursor_ >= decisions_.size()) {
-            exhausted_ = true;
+            run_out(depth_);
             return 0;
         }
         const Decision& decision = decisions_[cursor_];
@@ -58,7 +58,7 @@ public:
             // Continue with a valid value; the execution is marked diverged.
             return 0;
         }
-        ++cursor_;
+        decisions_used_ = ++cursor_;
         return decision.value;
     }
 
@@ -66,6 +66,13 @@ public:
     bool exhaustive() const override { return false; }
 
 private:
+    void run_out(int step) {
+        if (exhausted_)
+            return;
+        exhausted_ = true;
+        exhausted_step_ = step;
+    }
+
     void diverge(int step, std::string message) {
         if (diverged_)
             return;
