@@ -4,7 +4,8 @@
 // Types defined here:
 //   Ledger       facts the client program states about its own calls
 //   RunContext   per execution: the registry, the ledger, the jobs
-//   Coverage     per run: goals reached and probes fired, over all executions
+//
+// Coverage, which a run accumulates over its executions, is in scenario.hpp.
 #pragma once
 
 #include <map>
@@ -15,6 +16,7 @@
 
 #include "checker/sim/platform.hpp"
 #include "model/threadpool.hpp"
+#include "properties/scenario.hpp"
 
 namespace properties {
 
@@ -38,11 +40,6 @@ struct RunContext {
     std::vector<job_t*> jobs;        // every job the program initialised
     bool idle_timeouts = true;       // false: idle timers never fire
     int cpus = 1;
-};
-
-struct Coverage {
-    std::set<std::string> goals_reached;
-    std::set<std::string> probes_fired;
 };
 
 }  // namespace properties

@@ -3,23 +3,58 @@
 // the reachability goals it must reach.
 //
 // Types defined here:
-//   Parameter   one named integer parameter with its default and range
-//   Parameters  the values of a scenario's parameters, by name
-//   Scenario    a named client program with parameters, bounds and goals
+//   Parameter     one named integer parameter with its default and range
+//   Parameters    the values of a scenario's parameters, by name
+//   Scenario      a named client program with parameters, bounds and goals
+//   Coverage      per run: goals reached and probes fired, over all executions
+//   PropertyInfo  a property's name and statement, for `tpcheck list`
+//
+// Nothing here includes the pool, so that the command line and the trace
+// library compile without it, and a seeded bug in the pool recompiles only
+// what really uses the pool.
 #pragma once
 
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include <memory>
+
 #include "checker/engine/execution.hpp"
 #include "checker/engine/options.hpp"
-#include "properties/context.hpp"
 
 namespace properties {
+
+// Defined in properties/context.hpp, which includes the pool.
+struct RunContext;
+
+struct Coverage {
+    std::set<std::string> goals_reached;
+    std::set<std::string> probes_fired;
+};
+
+// The names of the pool-specific properties, with their statements.
+struct PropertyInfo {
+    std::string name;
+    std::string statement;
+    std::string rule;  // the rule of the reference it formalises
+    std::string when;  // per step, at an event, or at the end
+};
+const std::vector<PropertyInfo>& property_catalogue();
+
+// Gives an engine-detected violation its property name for the pool.  With
+// idle timeouts off, a deadlock means that the pool needed an idle timeout
+// to make progress: the property progress_without_idle_timeout.  check,
+// replay and minimize all name violations through this function, so that
+// a trace records the name that replay reproduces.
+inline void name_pool_violation(const checker::Options& options, checker::Violation& violation) {
+    if (violation.kind == checker::ViolationKind::deadlock && !options.timeouts)
+        violation.property = "progress_without_idle_timeout";
+}
 
 struct Parameter {
     std::string name;

@@ -114,16 +114,6 @@ struct Inspect {
     }
 };
 
-// The names of the pool-specific properties, for `tpcheck list`, with their
-// statements.
-struct PropertyInfo {
-    std::string name;
-    std::string statement;
-    std::string rule;  // the rule of the reference it formalises
-    std::string when;  // per step, at an event, or at the end
-};
-const std::vector<PropertyInfo>& property_catalogue();
-
 // Makes the observers of one execution: every property, then the goal
 // recorder that fills coverage, then the tracker.
 std::vector<std::unique_ptr<checker::Observer>> make_observers(

@@ -5,6 +5,7 @@
 
 #include "checker/engine/execution.hpp"
 #include "checker/engine/fiber.hpp"
+#include "properties/scenario.hpp"
 
 namespace traces {
 
@@ -18,6 +19,8 @@ RunRecord run_with_strategy(const checker::Program& program, const checker::Opti
     RunRecord run;
     run.record = checker::capture(execution);
     run.violated = execution.violation().has_value();
+    if (run.violated)
+        properties::name_pool_violation(options, run.record.violation);
     return run;
 }
 

@@ -295,6 +295,7 @@ MinimizeReport minimize(const Trace& trace, const ScenarioLookup& lookup, std::s
     checker::Program program = make_program(trace, lookup, source);
     MinimizeReport report;
     report.before = measure(trace);
+    report.input_check = replay(trace, lookup, source);
 
     Minimizer minimizer(trace, std::move(program), options);
     bool reproduced = false;
@@ -318,7 +319,8 @@ MinimizeReport minimize(const Trace& trace, const ScenarioLookup& lookup, std::s
     report.accepted = minimizer.accepted();
     report.stop_reason = minimizer.stop_reason();
     report.budget_hit = !report.stop_reason.empty();
-    if (minimizer.best_measure() < report.before) {
+    if (minimizer.best_measure() < report.before ||
+        report.input_check.status != ReplayStatus::reproduced) {
         TraceContext context;
         context.tool_version = options.tool_version.empty() ? trace.tool_version
                                                             : options.tool_version;

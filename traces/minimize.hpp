@@ -59,14 +59,17 @@ struct MinimizeOptions {
 };
 
 struct MinimizeReport {
-    Trace trace;  // the minimised trace (the input itself if nothing shorter was found)
+    // The minimised trace: the input itself if nothing shorter was found and
+    // the input replays exactly, else the run that its decisions lead to.
+    Trace trace;
     Measure before;
     Measure after;
     int runs = 0;         // candidate executions run
     int accepted = 0;     // candidates that became the new best
     bool budget_hit = false;
     std::string stop_reason;  // which budget stopped the search, if one did
-    ReplayReport check;       // the exact replay of the result
+    ReplayReport input_check;  // the exact replay of the input
+    ReplayReport check;        // the exact replay of the result
 };
 
 // Minimises trace.  Throws TraceError naming source for input errors (see

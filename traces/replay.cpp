@@ -171,8 +171,28 @@ ReplayReport replay(const Trace& trace, const ScenarioLookup& lookup, std::strin
         return report;
     }
     compare_steps(trace, *engine, report);
-    if (report.status == ReplayStatus::diverged)
+    // Past the end of a short decision list the run follows defaults, so
+    // a later divergence, or none, is explained by the missing decisions.
+    bool ran_out_first = engine->exhausted() && (report.status != ReplayStatus::diverged ||
+                                                  report.step >= engine->exhausted_step());
+    if (report.status == ReplayStatus::diverged && !ran_out_first)
         return report;
+    if (ran_out_first) {
+        report.status = ReplayStatus::diverged;
+        report.step = engine->exhausted_step();
+        report.message = fmt::format("the trace's decision list ran out at step {}: it has {} "
+                                     "decisions, and the program needed more",
+                                     engine->exhausted_step(), trace.decisions.size());
+        return report;
+    }
+    if (engine->decisions_used() < trace.decisions.size()) {
+        report.status = ReplayStatus::diverged;
+        report.step = static_cast<int>(report.executed.size());
+        report.message = fmt::format("the replay used {} of the trace's {} decisions: the rest "
+                                     "belong to no step of this run",
+                                     engine->decisions_used(), trace.decisions.size());
+        return report;
+    }
 
     if (!report.violation) {
         report.status = ReplayStatus::violation_differs;

@@ -543,9 +543,11 @@ TraceViolation DocumentReader::read_violation(const json& value, const Trace& tr
 }
 
 Trace DocumentReader::read() {
+    // The file reader stops one read past the limit, so the size it read
+    // says only that the input is too large.
     if (text_.size() > max_trace_bytes)
-        fail("", fmt::format("the input has {} bytes, more than the limit of {} bytes for a trace",
-                             text_.size(), max_trace_bytes));
+        fail("", fmt::format("the input is larger than the limit of {} bytes for a trace",
+                             max_trace_bytes));
     json root = parse();
     expect_object(root, "");
 
@@ -557,7 +559,10 @@ Trace DocumentReader::read() {
     const json& version = member(root, "", "version");
     if (!version.is_number_integer() || version.get<std::int64_t>() != trace_version)
         fail("version", fmt::format("unsupported version {}: this build reads version {} only",
-                                    describe_value(version), trace_version));
+                                    version.is_number_integer()
+                                        ? std::to_string(version.get<std::int64_t>())
+                                        : describe_value(version),
+                                    trace_version));
     check_keys(root, "",
                {"format", "version", "tool_version", "scenario", "parameters", "strategy", "seed",
                 "pct_depth", "bounds", "detectors", "fingerprint", "violation", "threads",

@@ -9,7 +9,6 @@
 #include <iostream>
 
 #include "checker/cli/report.hpp"
-#include "properties/tracker.hpp"
 #include "model/probes.hpp"
 
 namespace tpcheck {
@@ -57,9 +56,7 @@ void apply(const OptionOverrides& overrides, checker::Options& options) {
 void classify(const checker::Options& options, checker::Result& result) {
     if (!result.counterexample)
         return;
-    checker::Violation& violation = result.counterexample->violation;
-    if (violation.kind == checker::ViolationKind::deadlock && !options.timeouts)
-        violation.property = "progress_without_idle_timeout";
+    properties::name_pool_violation(options, result.counterexample->violation);
 }
 
 void print_progress(const std::string& scenario, const checker::Progress& progress) {

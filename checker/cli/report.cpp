@@ -13,10 +13,11 @@ namespace tpcheck {
 namespace {
 
 std::string describe_bounds(const checker::Options& options) {
-    std::string text = fmt::format("steps<={} threads<={} timeouts<={}", options.max_steps,
+    std::string text = fmt::format("steps<={} threads<={} {}", options.max_steps,
                                    options.max_threads,
-                                   options.timeouts ? std::to_string(options.max_timeouts)
-                                                    : std::string("off"));
+                                   options.timeouts
+                                       ? fmt::format("timeouts<={}", options.max_timeouts)
+                                       : std::string("timeouts-off"));
     if (options.preemption_bound >= 0)
         text += fmt::format(" preemptions<={}", options.preemption_bound);
     if (options.max_creation_failures > 0)

@@ -48,6 +48,16 @@ int minimize_command(const TraceCommands& commands) {
     traces::MinimizeOptions options;
     options.tool_version = VTP_VERSION;
     traces::MinimizeReport report = traces::minimize(trace, lookup, commands.input, options);
+    if (report.input_check.status != traces::ReplayStatus::reproduced)
+        std::cout << fmt::format("note: {} does not replay exactly ({}); the result is the run "
+                                 "that its decisions lead to\n",
+                                 commands.input, report.input_check.message);
+    if (report.check.status != traces::ReplayStatus::reproduced) {
+        std::cerr << fmt::format("tpcheck minimize: the minimised trace does not replay ({}); "
+                                 "nothing was written to {}\n",
+                                 report.check.message, commands.output);
+        return tpcheck::exit_violation;
+    }
     traces::write_trace(commands.output, report.trace);
     std::cout << fmt::format("before: {}\nafter:  {}\n{} candidate runs, {} accepted{}\n",
                              traces::to_string(report.before), traces::to_string(report.after),

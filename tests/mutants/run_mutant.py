@@ -14,11 +14,23 @@ bounds, so that a mutant's violation comes from its seeded bug and not from
 the options.  A missed reachability goal (exit 4) is accepted there,
 because non-default options can make a scenario's goals unreachable.
 
+Corpus mode (--corpus): TRACE is the mutant's stored counterexample in
+traces/corpus/.  It must exist, record the scenario and the expected
+property, and contain neither the repository's nor the build folder's
+path.  `tpcheck
+replay TRACE` with the mutant's tpcheck must reproduce it: the same
+property at the same step.  The unpatched tpcheck must not reproduce it,
+so that the trace shows the seeded bug and not a bug of the pool.
+
+Stale-corpus mode (--stale-corpus): every traces/corpus/mutant-NAME.json
+must belong to a mutant of mutants.txt.
+
 Exit status: 0 when the test passes, 1 when it fails, 2 for a usage error.
 """
 
 import argparse
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -29,6 +41,12 @@ from pathlib import Path
 EXIT_PASS = 0
 EXIT_VIOLATION = 1
 EXIT_GOAL_MISSED = 4
+
+SOURCE_DIR = Path(__file__).resolve().parents[2]
+
+# The stored counterexample of mutant NAME is CORPUS_PREFIX + NAME + ".json"
+# in traces/corpus/.
+CORPUS_PREFIX = "mutant-"
 
 
 class TestFailure(Exception):
@@ -142,6 +160,86 @@ def check_traces(args, violation, work_dir):
           f"{len(document.get('steps', []))} steps", flush=True)
 
 
+def regenerate_command(args):
+    """Return the command line that writes the mutant's stored trace again."""
+    build_dir = args.build_dir or "BUILD"
+    return (f"tests/mutants/make_table.py --build-dir {build_dir} --corpus-only "
+            f"--mutants {args.name}")
+
+
+def replayed_violation(output):
+    """Return (status, property, step) from the output of `tpcheck replay`."""
+    status = re.search(r": (reproduced|diverged|violation_differs|engine_error) \(", output)
+    violation = None
+    for line in output.splitlines():
+        match = re.match(r"^(\S+) at step (-?\d+): ", line)
+        if match:
+            violation = (match.group(1), int(match.group(2)))
+    return (status.group(1) if status else None, *(violation or (None, None)))
+
+
+def machine_paths(text, build_dir):
+    """Return the repository and build folder paths that occur in a trace's text."""
+    folders = [SOURCE_DIR] + ([Path(build_dir).resolve()] if build_dir else [])
+    return [str(folder) for folder in folders if str(folder) + "/" in text]
+
+
+def check_corpus(args, work_dir):
+    trace_path = Path(args.trace)
+    if not trace_path.is_file():
+        raise TestFailure(f"mutant {args.name} has no stored counterexample {trace_path}: write "
+                          f"it from the repository root with `{regenerate_command(args)}`")
+    trace = load_json(trace_path, "stored trace")
+    recorded = trace.get("violation", {})
+    if trace.get("scenario") != args.scenario or recorded.get("property") != args.expect:
+        raise TestFailure(
+            f"{trace_path} records scenario {trace.get('scenario')} and property "
+            f"{recorded.get('property')}, but mutants.txt gives mutant {args.name} scenario "
+            f"{args.scenario} and property {args.expect}: regenerate it with "
+            f"`{regenerate_command(args)}`")
+    leaked = machine_paths(trace_path.read_text(), args.build_dir)
+    if leaked:
+        raise TestFailure(f"{trace_path} contains the path {leaked[0]}: stored traces must name "
+                          f"files relative to the repository root")
+
+    replay = run([args.tpcheck, "replay", str(trace_path)], "replay.txt", work_dir)
+    status, found_property, found_step = replayed_violation(replay.stdout)
+    if replay.returncode != EXIT_PASS or status != "reproduced":
+        raise TestFailure(
+            f"the mutant's `tpcheck replay {trace_path}` exited with {replay.returncode} "
+            f"({status or 'no status'}): the stored trace no longer reproduces. If the change "
+            f"to the pool or the engine is intended, regenerate it with "
+            f"`{regenerate_command(args)}`")
+    if (found_property, found_step) != (recorded.get("property"), recorded.get("step")):
+        raise TestFailure(f"the replay reports {found_property} at step {found_step}, but the "
+                          f"trace records {recorded.get('property')} at step "
+                          f"{recorded.get('step')}")
+    print(f"mutant {args.name}: {trace_path.name} reproduces {found_property} at step "
+          f"{found_step}", flush=True)
+
+    unpatched = run([args.unpatched_tpcheck, "replay", str(trace_path)], "replay-unpatched.txt",
+                    work_dir)
+    if unpatched.returncode == EXIT_PASS:
+        raise TestFailure(f"the unpatched tpcheck also reproduces {trace_path}: the pool itself "
+                          f"has the violation")
+    if unpatched.returncode != EXIT_VIOLATION:
+        raise TestFailure(f"the unpatched `tpcheck replay {trace_path}` exited with "
+                          f"{unpatched.returncode}, expected 1 (diverged or another violation)")
+    print(f"mutant {args.name}: the unpatched pool does not reproduce it", flush=True)
+
+
+def check_stale_corpus(args):
+    known = set(args.mutant_names)
+    stale = sorted(path.name for path in Path(args.corpus_dir).glob(f"{CORPUS_PREFIX}*.json")
+                   if path.name[len(CORPUS_PREFIX):-len(".json")] not in known)
+    if stale:
+        raise TestFailure(f"{args.corpus_dir} has traces of mutants that mutants.txt does not "
+                          f"list: {', '.join(stale)}. Delete them, or rename them with their "
+                          f"mutant")
+    print(f"every {CORPUS_PREFIX}*.json trace in {args.corpus_dir} belongs to a listed mutant",
+          flush=True)
+
+
 def check_control(args, work_dir):
     code, entry = check_scenario(args, work_dir)
     if code not in (EXIT_PASS, EXIT_GOAL_MISSED) or entry.get("violation") is not None:
@@ -160,8 +258,8 @@ def check_control(args, work_dir):
 def parse_arguments(argv):
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--tpcheck", required=True, help="the tpcheck binary to run")
-    parser.add_argument("--scenario", required=True, help="the scenario to check")
+    parser.add_argument("--tpcheck", help="the tpcheck binary to run")
+    parser.add_argument("--scenario", help="the scenario to check")
     parser.add_argument("--work-dir", required=True, type=Path,
                         help="folder for the report, traces and logs (emptied first)")
     parser.add_argument("--name", default="", help="the mutant's name, for messages")
@@ -171,11 +269,31 @@ def parse_arguments(argv):
                         help="control mode: the scenario must pass")
     parser.add_argument("--check-traces", action="store_true",
                         help="also replay and minimize the counterexample trace")
+    parser.add_argument("--corpus", action="store_true",
+                        help="corpus mode: replay the stored trace given by --trace")
+    parser.add_argument("--trace", help="the stored trace (corpus mode)")
+    parser.add_argument("--unpatched-tpcheck",
+                        help="the tpcheck built from the unpatched pool (corpus mode)")
+    parser.add_argument("--build-dir", default="",
+                        help="the build folder, named in the command that regenerates a trace")
+    parser.add_argument("--stale-corpus", action="store_true",
+                        help="stale-corpus mode: every mutant trace must belong to a mutant")
+    parser.add_argument("--corpus-dir", help="the folder of stored traces (stale-corpus mode)")
+    parser.add_argument("--mutant-names", nargs="*", default=[],
+                        help="the mutants of mutants.txt (stale-corpus mode)")
     parser.add_argument("options", nargs="*",
                         help="extra `tpcheck check` arguments, after `--`")
     args = parser.parse_args(argv)
+    if args.stale_corpus:
+        if not args.corpus_dir or not args.mutant_names:
+            parser.error("--stale-corpus needs --corpus-dir and --mutant-names")
+        return args
+    if not args.tpcheck or not args.scenario:
+        parser.error("--tpcheck and --scenario are required")
     if not args.control and not args.expect:
         parser.error("--expect is required unless --control is given")
+    if args.corpus and not (args.trace and args.unpatched_tpcheck and args.name):
+        parser.error("--corpus needs --trace, --unpatched-tpcheck and --name")
     return args
 
 
@@ -185,7 +303,11 @@ def main(argv):
     shutil.rmtree(work_dir, ignore_errors=True)
     work_dir.mkdir(parents=True)
     try:
-        if args.control:
+        if args.stale_corpus:
+            check_stale_corpus(args)
+        elif args.corpus:
+            check_corpus(args, work_dir)
+        elif args.control:
             check_control(args, work_dir)
         else:
             check_mutant(args, work_dir)

@@ -5,6 +5,7 @@
 #include "tests/traces/test_scenarios.hpp"
 #include "traces/follow.hpp"
 #include "traces/minimize.hpp"
+#include "traces/replay.hpp"
 
 using namespace trace_tests;
 
@@ -147,6 +148,21 @@ TEST_CASE("minimize rejects a trace that does not fail") {
     trace.scenario = "no_such_scenario";
     CHECK_THROWS_WITH_AS(traces::minimize(trace, lookup(), "bug.json"),
                          doctest::Contains("unknown scenario"), traces::TraceError);
+}
+
+TEST_CASE("minimize repairs a trace that diverges") {
+    // A shortened decision list still leads, followed leniently, to the
+    // same violation.  The result must be a trace that replays exactly.
+    traces::Trace trace = find_trace("lost_update", {}, lost_update_options());
+    REQUIRE(trace.decisions.size() > 3);
+    traces::Trace broken = trace;
+    broken.decisions.resize(trace.decisions.size() - 1);
+    REQUIRE(traces::replay(broken, lookup(), "broken").status != traces::ReplayStatus::reproduced);
+
+    traces::MinimizeReport report = traces::minimize(broken, lookup(), "broken");
+    CHECK(report.input_check.status == traces::ReplayStatus::diverged);
+    CHECK_MESSAGE(report.check.status == traces::ReplayStatus::reproduced, report.check.message);
+    CHECK(report.trace.violation.property == trace.violation.property);
 }
 
 TEST_CASE("lenient follower falls back without preempting") {

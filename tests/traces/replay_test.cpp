@@ -185,6 +185,30 @@ TEST_CASE("shortened trace reports where the replay ran on") {
     CHECK(report.status != traces::ReplayStatus::reproduced);
 }
 
+TEST_CASE("decision list of the wrong length diverges") {
+    traces::Trace trace = find_trace("lost_update", {}, lost_update_options());
+    REQUIRE(trace.decisions.size() > 3);
+
+    traces::Trace shortened = trace;
+    shortened.decisions.resize(3);
+    traces::ReplayReport report = traces::replay(shortened, lookup(), "shortened");
+    CHECK(report.status == traces::ReplayStatus::diverged);
+    CHECK(report.message.find("ran out") != std::string::npos);
+
+    traces::Trace empty = trace;
+    empty.decisions.clear();
+    report = traces::replay(empty, lookup(), "empty");
+    CHECK(report.status == traces::ReplayStatus::diverged);
+    CHECK(report.step == 0);
+
+    traces::Trace padded = trace;
+    padded.decisions.push_back(trace.decisions.front());
+    report = traces::replay(padded, lookup(), "padded");
+    CHECK(report.status == traces::ReplayStatus::diverged);
+    CHECK(report.message.find(std::to_string(trace.decisions.size()) + " of the trace's " +
+                              std::to_string(padded.decisions.size())) != std::string::npos);
+}
+
 TEST_CASE("other violation is reported") {
     traces::Trace trace = find_trace("lost_update", {}, lost_update_options());
     traces::Trace renamed = trace;
