@@ -85,7 +85,7 @@ run_ctest() {
 # bounds, with a summary table.  Its exit status is tpcheck's (0 pass,
 # 1 violation, 3 incomplete, 4 a goal missed).
 run_main_check() {
-  build/checker/tpcheck check --all --trace-dir build/traces
+  build/checker/tpcheck check --all --trace-dir build/counterexamples
 }
 
 command_check() {

@@ -25,6 +25,7 @@
 #include <cctype>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <memory>
@@ -211,6 +212,10 @@ struct counter_job : job {
 };
 
 bool read_file(const char* path, std::string& text) {
+    // An ifstream opens a folder without an error on Linux, and reads nothing.
+    std::error_code error;
+    if (!std::filesystem::is_regular_file(path, error))
+        return false;
     std::ifstream in(path, std::ios::binary);
     if (!in)
         return false;
@@ -228,7 +233,8 @@ int main(int argc, char** argv) {
     if (argc > 1) {
         for (int i = 1; i < argc; ++i) {
             if (!read_file(argv[i], text)) {
-                std::fprintf(stderr, "word_count: cannot read %s\n", argv[i]);
+                std::fprintf(stderr, "word_count: cannot read %s: expected a readable file\n",
+                             argv[i]);
                 return 2;
             }
         }
