@@ -31,6 +31,9 @@ std::string outcome_text(const ScenarioReport& report) {
     const checker::Result& result = report.result;
     switch (report.verdict) {
     case Verdict::violation:
+        if (report.options.keep_going && result.violations > 1)
+            return fmt::format("VIOLATION of {} (first of {} executions with a violation)",
+                               report.property, result.violations);
         return fmt::format("VIOLATION of {}", report.property);
     case Verdict::incomplete:
         return fmt::format("incomplete: stopped by {}", result.stop_reason);
@@ -102,6 +105,7 @@ bool write_json_report(const std::string& path, const std::vector<ScenarioReport
         entry["verdict"] = std::string(to_string(report.verdict));
         entry["executions"] = result.executions;
         entry["complete_executions"] = result.complete;
+        entry["violating_executions"] = result.violations;
         entry["sleep_set_blocked"] = result.sleep_blocked;
         entry["thread_bound_cut"] = result.thread_bound_cut;
         entry["steps"] = result.steps;

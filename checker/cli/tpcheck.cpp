@@ -213,7 +213,8 @@ int main(int argc, char** argv) {
     check->add_option("--seed", seed_text,
                       "Seed of the random and PCT strategies, 0 to 2^64-1 (default 1)");
     check->add_flag("--keep-going", overrides.keep_going,
-                    "Keep exploring after a violation and count them all");
+                    "Keep exploring after the first violation and count the executions with one; the "
+                    "report keeps the first counterexample");
     check->add_option("--json", request.json_path, "Write a JSON report to this file");
     check->add_option("--junit", request.junit_path, "Write a JUnit XML report to this file");
     check->add_option("--trace-dir", request.trace_dir,
