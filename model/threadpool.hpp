@@ -53,7 +53,7 @@
 // including the fixes of the reference's defects that the checker found.
 // One suspected defect is kept unchanged and marked "Suspected defect".
 // Every field guarded by a lock is a P::shared<T> cell accessed through
-// read() and write(), so that the checker sees each access; KASSERT, KASSERTMSG and panic are VTP_KASSERT,
+// read() and write(), so that the checker records each access; KASSERT, KASSERTMSG and panic are VTP_KASSERT,
 // VTP_KASSERTMSG and VTP_PANIC (model/checks.hpp); SDT probes are VTP_PROBE
 // (model/probes.hpp).
 #pragma once
@@ -1320,9 +1320,10 @@ void threadpool_overseer_thread(void* arg) {
                 VTP_PROBE(overseer__spawn__failure, pool, error);
                 // Departure: end tpt_cv's lifetime (cv_destroy) before the
                 // record is freed.  The reference returns the record to its
-                // cache with the condition variable still initialised, which
-                // leaks it (found by the checker and by Relacy in the
-                // worker_creation_failure scenario; docs/verification.md).
+                // cache with the condition variable still initialised, so
+                // the condition variable leaks.  Relacy and the checker found
+                // it in the worker_creation_failure scenario
+                // (docs/verification.md).
                 std::destroy_at(&thread->tpt_cv);
                 P::dispose(thread);
                 threadpool_rele(pool);

@@ -544,7 +544,7 @@ TraceViolation DocumentReader::read_violation(const json& value, const Trace& tr
 
 Trace DocumentReader::read() {
     // The file reader stops one read past the limit, so the size it read
-    // says only that the input is too large.
+    // shows only that the input is too large.
     if (text_.size() > max_trace_bytes)
         fail("", fmt::format("the input is larger than the limit of {} bytes for a trace",
                              max_trace_bytes));

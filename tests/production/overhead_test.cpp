@@ -2,8 +2,8 @@
 // no extra bytes in a job and no heap allocation in threadpool_schedule_job.
 //
 // This file replaces the global operator new and delete of the test program
-// with versions that count the allocations of one thread while a test asks
-// them to.
+// with versions that count the allocations of one thread while a test
+// sets its counting flag.
 #include <doctest/doctest.h>
 
 #include <atomic>

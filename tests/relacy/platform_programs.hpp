@@ -16,7 +16,7 @@ void locked_writers(const void*);
 void relaxed_message_passing(const void*);
 void release_acquire_message_passing(const void*);
 
-// A thread waits on a condition variable that nobody signals, with the
+// A thread waits on a condition variable that no thread signals, with the
 // registry's timeouts on or off (the argument points to a bool).
 void unsignalled_timed_wait(const void* timeouts_on);
 
