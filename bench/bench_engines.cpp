@@ -57,15 +57,15 @@ checker::Program engine_lock_rounds(bench::OrderSet& orders) {
         [&orders] {
             P::mutex lock(vtp::mutex_kind::adaptive, "lock");
             P::shared<int> order(0);
-            std::vector<checker::ThreadId> threads;
+            checker::ThreadId threads[bench::lock_rounds_threads];
             for (int i = 0; i < bench::lock_rounds_threads; ++i) {
-                threads.push_back(checker::sim::spawn([&lock, &order, number = i + 1] {
+                threads[i] = checker::sim::spawn([&lock, &order, number = i + 1] {
                     for (int round = 0; round < bench::lock_rounds_sections; ++round) {
                         lock.lock();
                         order.write() = order.read() * 4 + number;
                         lock.unlock();
                     }
-                }));
+                });
             }
             for (checker::ThreadId thread : threads)
                 checker::sim::join(thread);
@@ -94,17 +94,19 @@ Measurement measure_relacy(const checker::relacy::RunOutcome& outcome) {
     return measurement;
 }
 
-// Runs measure repeat times and returns the run with the median time.
-Measurement median_of(int repeat, const std::function<Measurement()>& measure) {
-    std::vector<Measurement> runs;
-    for (int i = 0; i < repeat; ++i)
-        runs.push_back(measure());
+// The run with the median time.
+Measurement median(std::vector<Measurement> runs) {
     std::sort(runs.begin(), runs.end(),
               [](const Measurement& a, const Measurement& b) { return a.seconds < b.seconds; });
     return runs[runs.size() / 2];
 }
 
-void print_reference_row(const char* engine, const Measurement& run) {
+double median(std::vector<double> values) {
+    std::sort(values.begin(), values.end());
+    return values[values.size() / 2];
+}
+
+void print_reference_row(const std::string& engine, const Measurement& run) {
     std::cout << fmt::format("| {} | {} | {} | {} | {:.3f} | {:.0f} | {:.0f} | {} |\n", engine,
                              run.outcome, run.executions, run.steps, run.seconds,
                              run.steps_per_second(),
@@ -112,56 +114,94 @@ void print_reference_row(const char* engine, const Measurement& run) {
                              run.distinct_orders);
 }
 
-void run_reference(int repeat) {
+Measurement measure_vtp_lock_rounds(checker::StrategyKind strategy) {
+    bench::OrderSet orders;
+    checker::Options options;
+    options.strategy = strategy;
+    Measurement run = measure_engine(engine_lock_rounds(orders), options);
+    run.distinct_orders = orders.size();
+    return run;
+}
+
+Measurement measure_relacy_lock_rounds() {
+    bench::OrderSet orders;
+    checker::relacy::RunSpec spec;
+    spec.body = bench::relacy_lock_rounds;
+    spec.argument = &orders;
+    spec.thread_slots = bench::lock_rounds_threads;
+    spec.scheduler = checker::relacy::Scheduler::full_search;
+    Measurement run = measure_relacy(checker::relacy::run(spec));
+    run.distinct_orders = orders.size();
+    return run;
+}
+
+Measurement measure_plain_relacy_lock_rounds() {
+    // Steps of the plain Relacy test: 2 sections of 4 steps (lock, read,
+    // write, unlock) per thread, and no spawn or join.
+    constexpr int static_steps = bench::lock_rounds_threads * bench::lock_rounds_sections * 4;
+    bench::OrderSet orders;
+    const bench::StaticRun run = bench::relacy_static_lock_rounds(orders);
+    Measurement measurement;
+    measurement.outcome = run.passed ? "exhaustive" : "violation";
+    measurement.executions = static_cast<std::int64_t>(run.executions);
+    measurement.steps = measurement.executions * static_steps;
+    measurement.seconds = run.seconds;
+    measurement.distinct_orders = orders.size();
+    return measurement;
+}
+
+// The engines run in rounds, each engine once per round, so that a slow
+// phase of a shared machine hits them alike.  A row is the run with the
+// median time; the ratios are medians of the ratios within one round.
+void run_reference(int repeat, const std::string& engines) {
+    struct Contender {
+        std::string name;
+        bool vtp;
+        std::function<Measurement()> measure;
+        std::vector<Measurement> runs;
+    };
+    std::vector<Contender> contenders;
+    if (engines != "relacy") {
+        contenders.push_back(
+            {"vtp DPOR", true, [] { return measure_vtp_lock_rounds(checker::StrategyKind::dpor); }, {}});
+        contenders.push_back(
+            {"vtp DFS", true, [] { return measure_vtp_lock_rounds(checker::StrategyKind::dfs); }, {}});
+    }
+    if (engines != "vtp") {
+        contenders.push_back({"Relacy full search", false, measure_relacy_lock_rounds, {}});
+        contenders.push_back({"Relacy full search, plain test with static threads", false,
+                              measure_plain_relacy_lock_rounds, {}});
+    }
+    for (int round = 0; round < repeat; ++round) {
+        for (Contender& contender : contenders)
+            contender.runs.push_back(contender.measure());
+    }
+
     std::cout << fmt::format(
-        "Reference program: {} threads, {} critical sections each, {} runs per engine (median "
-        "time)\n\n",
+        "Reference program: {} threads, {} critical sections each, {} rounds (median time)\n\n",
         bench::lock_rounds_threads, bench::lock_rounds_sections, repeat);
     std::cout << "| engine | outcome | executions | steps | time (s) | steps/s | executions/s "
                  "| distinct orders |\n"
                  "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n";
+    for (const Contender& contender : contenders)
+        print_reference_row(contender.name, median(contender.runs));
+    std::cout << "\n";
 
-    for (checker::StrategyKind strategy : {checker::StrategyKind::dpor, checker::StrategyKind::dfs}) {
-        Measurement median = median_of(repeat, [strategy] {
-            bench::OrderSet orders;
-            checker::Options options;
-            options.strategy = strategy;
-            Measurement run = measure_engine(engine_lock_rounds(orders), options);
-            run.distinct_orders = orders.size();
-            return run;
-        });
-        print_reference_row(strategy == checker::StrategyKind::dpor ? "vtp DPOR" : "vtp DFS",
-                            median);
+    if (engines != "both")
+        return;
+    // Contenders 0 and 1 are the vtp engine's, 2 is Relacy's full search.
+    for (int engine : {0, 1}) {
+        std::vector<double> ratios;
+        for (int round = 0; round < repeat; ++round) {
+            double relacy = contenders[2].runs[round].steps_per_second();
+            if (relacy > 0)
+                ratios.push_back(contenders[engine].runs[round].steps_per_second() / relacy);
+        }
+        if (!ratios.empty())
+            std::cout << fmt::format("Steps per second, {} / Relacy full search: {:.2f} (median "
+                                     "over {} rounds)\n",
+                                     contenders[engine].name, median(ratios), ratios.size());
     }
-
-    Measurement relacy = median_of(repeat, [] {
-        bench::OrderSet orders;
-        checker::relacy::RunSpec spec;
-        spec.body = bench::relacy_lock_rounds;
-        spec.argument = &orders;
-        spec.thread_slots = bench::lock_rounds_threads;
-        spec.scheduler = checker::relacy::Scheduler::full_search;
-        Measurement run = measure_relacy(checker::relacy::run(spec));
-        run.distinct_orders = orders.size();
-        return run;
-    });
-    print_reference_row("Relacy full search", relacy);
-
-    // Steps of the plain Relacy test: 2 sections of 4 steps (lock, read,
-    // write, unlock) per thread, and no spawn or join.
-    constexpr int static_steps = bench::lock_rounds_threads * bench::lock_rounds_sections * 4;
-    Measurement plain = median_of(repeat, [] {
-        bench::OrderSet orders;
-        const bench::StaticRun run = bench::relacy_static_lock_rounds(orders);
-        Measurement measurement;
-        measurement.outcome = run.passed ? "exhaustive" : "violation";
-        measurement.executions = static_cast<std::int64_t>(run.executions);
-        measurement.steps = measurement.executions * static_steps;
-        measurement.seconds = run.seconds;
-        measurement.distinct_orders = orders.size();
-        return measurement;
-    });
-    print_reference_row("Relacy full search, plain test with static threads", plain);
     std::cout << "\n";
 }
 
@@ -235,6 +275,7 @@ int main(int argc, char** argv) {
     int repeat = 3;
     double relacy_time_limit = 60;
     std::vector<std::string> names;
+    std::string engines = "both";
     app.add_flag("--reference", reference,
                  "Measure the reference program (3 threads, 2 critical sections each)");
     app.add_flag("--scenarios", scenarios, "Measure the catalogue scenarios");
@@ -243,6 +284,10 @@ int main(int argc, char** argv) {
     app.add_option("--relacy-time-limit", relacy_time_limit,
                    "Seconds per scenario for Relacy's full search (default 60, 0 for none)")
         ->check(CLI::NonNegativeNumber);
+    app.add_option("--engines", engines,
+                   "Engines for the reference program: vtp, relacy or both (default both); "
+                   "one alone is for profiling")
+        ->check(CLI::IsMember({"vtp", "relacy", "both"}));
     app.add_option("--scenario", names, "Measure only this scenario (repeatable)");
     CLI11_PARSE(app, argc, argv);
     for (const std::string& name : names) {
@@ -256,7 +301,7 @@ int main(int argc, char** argv) {
         reference = scenarios = true;
 
     if (reference)
-        run_reference(repeat);
+        run_reference(repeat, engines);
     if (scenarios)
         run_scenarios(names, relacy_time_limit);
     return 0;

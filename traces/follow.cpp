@@ -11,9 +11,9 @@ namespace traces {
 
 RunRecord run_with_strategy(const checker::Program& program, const checker::Options& options,
                             checker::Strategy& strategy) {
-    checker::StackPool stacks;
+    checker::Workspace workspace;
     strategy.begin_execution();
-    checker::Execution execution(program, options, strategy, stacks);
+    checker::Execution execution(program, options, strategy, workspace);
     execution.run();
     strategy.end_execution(execution);
     RunRecord run;

@@ -35,9 +35,9 @@ namespace {
 
 Location location_of(const checker::SourceLoc& loc) {
     Location location;
-    location.file = loc.file != nullptr ? loc.file : "";
-    location.line = static_cast<int>(loc.line);
-    location.function = loc.function != nullptr ? loc.function : "";
+    location.file = loc.file();
+    location.line = static_cast<int>(loc.line());
+    location.function = loc.function();
     return location;
 }
 
@@ -80,7 +80,7 @@ std::vector<TraceStep> name_steps(const std::vector<checker::Step>& steps,
         if (step.spawned >= 0)
             out.spawned = thread_name(step.spawned, threads);
         out.location = location_of(step.loc);
-        out.choices = step.choices;
+        out.choices.assign(step.choices.begin(), step.choices.end());
         for (checker::ThreadId thread : step.enabled)
             out.enabled.push_back(thread_name(thread, threads));
         out.preemption = step.preemption;

@@ -56,8 +56,8 @@ void print_scenario_line(const ScenarioReport& report, std::ostream& out) {
         const checker::Violation& violation = result.counterexample->violation;
         out << fmt::format("    {} at step {}: {}\n", violation.property, violation.step,
                            violation.message);
-        if (violation.loc.line != 0)
-            out << fmt::format("    at {}:{}\n", violation.loc.file, violation.loc.line);
+        if (violation.loc.known())
+            out << fmt::format("    at {}:{}\n", violation.loc.file(), violation.loc.line());
         if (!report.trace_path.empty())
             out << fmt::format("    trace written to {}\n    replay with: {}\n", report.trace_path,
                                report.replay_command);

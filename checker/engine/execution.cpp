@@ -5,7 +5,9 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <cstdlib>
+#include <cstring>
 #include <exception>
 #include <limits>
 #include <new>
@@ -93,8 +95,21 @@ std::string readable_type(const char* type_name) {
     return result;
 }
 
+// "<base><separator><number>", as fmt::format would write it, built in
+// one piece: object and thread names are made in every execution.
+std::string numbered(std::string_view base, char separator, int number) {
+    char text[96];
+    if (base.size() + 16 > sizeof text)
+        return fmt::format("{}{}{}", base, separator, number);
+    std::memcpy(text, base.data(), base.size());
+    char* end = text + base.size();
+    *end++ = separator;
+    end = std::to_chars(end, text + sizeof text, number).ptr;
+    return std::string(text, end);
+}
+
 std::string format_loc(const SourceLoc& loc) {
-    return fmt::format("{}:{}", loc.file, loc.line);
+    return fmt::format("{}:{}", loc.file(), loc.line());
 }
 
 bool has_acquire(std::memory_order order) {
@@ -162,22 +177,64 @@ Footprint footprint_of(OpKind op, ObjectId object, ObjectId object2) {
 
 }  // namespace
 
+Workspace::Workspace() {
+    records_.reserve(max_threads_per_execution);
+    thread_info_.reserve(max_threads_per_execution);
+}
+Workspace::~Workspace() = default;
+
 Execution::Execution(const Program& program, const Options& options, Strategy& strategy,
-                     StackPool& stacks)
-    : program_(program), options_(options), strategy_(strategy), stacks_(stacks) {}
+                     Workspace& workspace)
+    : program_(program), options_(options), strategy_(strategy), workspace_(workspace) {
+    if (workspace.lent_)
+        throw std::logic_error(
+            "a Workspace serves one execution at a time, and another execution is using it");
+    workspace.lent_ = true;
+    // Borrow the tables (empty, with the capacity of earlier executions).
+    threads_.swap(workspace.threads_);
+    thread_info_.swap(workspace.thread_info_);
+    unstarted_.swap(workspace.unstarted_);
+    object_info_.swap(workspace.object_info_);
+    object_state_.swap(workspace.object_state_);
+    object_address_.swap(workspace.object_address_);
+    allocations_.swap(workspace.allocations_);
+    steps_.swap(workspace.steps_);
+    decisions_.swap(workspace.decisions_);
+}
 
 Execution::~Execution() {
     for (const Allocation& allocation : allocations_)
         ::operator delete(allocation.memory, std::align_val_t(allocation.alignment));
+    // The bodies may own what the program gave them; they go now, the
+    // records and their fibers stay in the workspace.
+    for (ThreadRecord* record : threads_)
+        record->body = nullptr;
+    threads_.clear();
+    thread_info_.clear();
+    unstarted_.clear();
+    object_info_.clear();
+    object_state_.clear();
+    object_address_.clear();
+    allocations_.clear();
+    steps_.clear();
+    decisions_.clear();
+    threads_.swap(workspace_.threads_);
+    thread_info_.swap(workspace_.thread_info_);
+    unstarted_.swap(workspace_.unstarted_);
+    object_info_.swap(workspace_.object_info_);
+    object_state_.swap(workspace_.object_state_);
+    object_address_.swap(workspace_.object_address_);
+    allocations_.swap(workspace_.allocations_);
+    steps_.swap(workspace_.steps_);
+    decisions_.swap(workspace_.decisions_);
+    workspace_.lent_ = false;
 }
 
-Execution& Execution::require_current(const char* operation) {
-    if (current_ == nullptr)
-        throw std::logic_error(fmt::format(
-            "{} called outside a checker execution: create sim objects and threads only "
-            "inside the program's main body",
-            operation));
-    return *current_;
+void Execution::throw_outside(const char* operation) {
+    throw std::logic_error(fmt::format(
+        "{} called outside a checker execution: create sim objects and threads only inside "
+        "the program's main body",
+        operation));
 }
 
 // --- the scheduling loop ------------------------------------------------------
@@ -188,98 +245,198 @@ void Execution::run() {
     ran_ = true;
     Execution* outer = current_;
     current_ = this;
+    try {
+        schedule_all();
+    } catch (...) {
+        // Unwind the threads, so that their fibers can serve again.
+        if (!aborting_) {
+            try {
+                teardown();
+            } catch (...) {
+            }
+        }
+        current_ = outer;
+        throw;
+    }
+    current_ = outer;
+}
+
+void Execution::schedule_all() {
     if (program_.observers)
         observers_ = program_.observers();
 
-    auto main = std::make_unique<ThreadRecord>();
-    main->handle.id = 0;
-    main->handle.name = "main";
-    threads_.push_back(std::move(main));
-    thread_info_.push_back(ThreadInfo{"main", "main", -1, SourceLoc{}});
-    threads_[0]->fiber = std::make_unique<Fiber>(stacks_, [this] {
-        try {
-            program_.main();
-        } catch (const ExecutionAborted&) {
-        } catch (const std::exception& error) {
-            record_violation(Violation{ViolationKind::uncaught_exception, "uncaught_exception",
-                                       fmt::format("main threw: {}", error.what()),
-                                       static_cast<int>(steps_.size()) - 1, {0}, {}, {}});
-        }
-        mark_finished(0);
-    });
-    start_thread(0);
+    ThreadRecord& main = add_thread();
+    main.handle.name = "main";
+    ThreadInfo& info = thread_info_.emplace_back();
+    info.name = std::string("main");
+    info.given_name = std::string("main");
+    start_thread(0, loop_);
 
     // After a violation the loop goes on only for a strategy that analyses
     // the rest of the execution; the violating thread is stopped.
     continue_after_violation_ = strategy_.continue_after_violation();
-    auto running_on = [this] {
-        return cut_ == CutReason::none && (!violation_ || continue_after_violation_);
-    };
-    std::vector<ThreadId> enabled;
-    while (running_on()) {
-        collect_enabled(enabled);
-        if (enabled.empty())
-            break;
-        if (static_cast<int>(steps_.size()) >= options_.max_steps) {
-            report(Violation{ViolationKind::livelock, "livelock",
-                             fmt::format("the execution exceeded the step bound of {} steps "
-                                         "(raise --max-steps if it is not a livelock)",
-                                         options_.max_steps),
-                             static_cast<int>(steps_.size()) - 1, enabled, {}, {}});
-            break;
+    ThreadId next = begin_step();
+    while (next >= 0) {
+        handed_over_ = false;
+        take_step(next);
+        if (handed_over_) {
+            // The thread ran on through steps of its own, or handed over
+            // to others (see schedule()), and the last of them has already
+            // picked the thread of the next step.
+            next = next_thread_;
+            continue;
         }
-        SchedulingPoint point;
-        point.depth = static_cast<int>(steps_.size());
-        point.enabled = enabled;
-        point.previous = previous_;
-        point.previous_enabled =
-            previous_ >= 0 && threads_[previous_]->state == State::ready &&
-            std::find(enabled.begin(), enabled.end(), previous_) != enabled.end();
-        point.preemptions = preemptions_;
-        point.execution = this;
-        ThreadId chosen = strategy_.pick_thread(point);
-        if (chosen < 0) {
-            if (!violation_)
-                cut_ = chosen == stop_diverged ? CutReason::diverged : CutReason::sleep_set;
-            break;
-        }
-        if (std::find(enabled.begin(), enabled.end(), chosen) == enabled.end())
-            throw std::logic_error(fmt::format(
-                "strategy picked thread {} which is not enabled at step {}", chosen, point.depth));
-        decisions_.push_back(
-            Decision{DecisionKind::thread, chosen, static_cast<int>(threads_.size())});
-
-        Step step;
-        step.index = static_cast<int>(steps_.size());
-        step.thread = chosen;
-        step.enabled = enabled;
-        if (point.previous_enabled && chosen != previous_) {
-            step.preemption = true;
-            ++preemptions_;
-        }
-        steps_.push_back(std::move(step));
-        take_step(chosen);
-        previous_ = chosen;
-
-        while (!unstarted_.empty() && running_on()) {
-            ThreadId thread = unstarted_.front();
-            unstarted_.erase(unstarted_.begin());
-            start_thread(thread);
-        }
-        if (!violation_ && cut_ == CutReason::none) {
-            for (auto& observer : observers_)
-                observer->on_step(*this, steps_.back());
-        }
+        // The step just ended is the last one recorded: a thread may have
+        // handed over to others before one came back here.
+        previous_ = steps_.back().thread;
+        end_step(loop_);
+        next = begin_step();
     }
+    if (loop_error_)
+        std::rethrow_exception(loop_error_);
     finish();
-    current_ = outer;
 }
 
-void Execution::start_thread(ThreadId thread) {
+bool Execution::running_on() const {
+    return cut_ == CutReason::none && (!violation_ || continue_after_violation_);
+}
+
+// Starts the next step: picks its thread and records the step.  Returns the
+// thread, or -1 when the execution ends here.
+inline ThreadId Execution::begin_step() {
+    if (!running_on())
+        return -1;
+    const ThreadSet enabled = collect_enabled();
+    if (enabled.empty())
+        return -1;
+    if (static_cast<int>(steps_.size()) >= options_.max_steps) {
+        report_step_bound(enabled);
+        return -1;
+    }
+    SchedulingPoint point;
+    point.depth = static_cast<int>(steps_.size());
+    point.enabled = enabled;
+    point.previous = previous_;
+    point.previous_enabled =
+        previous_ >= 0 && threads_[previous_]->state == State::ready && enabled.contains(previous_);
+    point.preemptions = preemptions_;
+    point.execution = this;
+    ThreadId chosen = strategy_.pick_thread(point);
+    if (chosen < 0) {
+        if (!violation_)
+            cut_ = chosen == stop_diverged ? CutReason::diverged : CutReason::sleep_set;
+        return -1;
+    }
+    if (!enabled.contains(chosen))
+        throw_not_enabled(chosen, point.depth);
+
+    Step& step = steps_.emplace_back();
+    step.index = static_cast<int>(steps_.size()) - 1;
+    step.thread = chosen;
+    step.enabled = enabled;
+    if (point.previous_enabled && chosen != previous_) {
+        step.preemption = true;
+        ++preemptions_;
+    }
+    return chosen;
+}
+
+// Each step contributes its thread decision, whose alternatives are the
+// threads that existed when it was taken (main and those created by
+// earlier spawn steps), and then the decisions inside it.
+const DecisionList& Execution::decisions() const {
+    decisions_.clear();
+    int threads = 1;
+    for (const Step& step : steps_) {
+        decisions_.push_back(Decision{DecisionKind::thread, step.thread, threads});
+        decisions_.insert(decisions_.end(), step.choices.begin(), step.choices.end());
+        if (step.spawned >= 0)
+            ++threads;
+    }
+    return decisions_;
+}
+
+void Execution::report_step_bound(ThreadSet enabled) {
+    report(Violation{ViolationKind::livelock, "livelock",
+                     fmt::format("the execution exceeded the step bound of {} steps (raise "
+                                 "--max-steps if it is not a livelock)",
+                                 options_.max_steps),
+                     static_cast<int>(steps_.size()) - 1,
+                     std::vector<ThreadId>(enabled.begin(), enabled.end()),
+                     {},
+                     {}});
+}
+
+void Execution::throw_not_enabled(ThreadId chosen, int depth) {
+    throw std::logic_error(
+        fmt::format("strategy picked thread {} which is not enabled at step {}", chosen, depth));
+}
+
+// Ends the step just taken: runs the threads it created up to their first
+// scheduling point, and shows the step to the observers.  `here` is the
+// context this runs in (the loop's, or that of the thread that ended the
+// step), which the new threads give control back to.
+void Execution::end_step_work(Context& here) {
+    while (!unstarted_.empty() && running_on()) {
+        ThreadId thread = unstarted_.front();
+        unstarted_.erase(unstarted_.begin());
+        start_thread(thread, here);
+    }
+    if (!violation_ && cut_ == CutReason::none) {
+        for (auto& observer : observers_)
+            observer->on_step(*this, steps_.back());
+    }
+}
+
+// A new thread slot, from the workspace's records; its fiber will run
+// run_thread() when the thread starts.
+Execution::ThreadRecord& Execution::add_thread() {
+    auto id = static_cast<ThreadId>(threads_.size());
+    auto& records = workspace_.records_;
+    if (records.size() <= static_cast<std::size_t>(id)) {
+        // thread_create() keeps the count within the reserved capacity.
+        records.emplace_back();
+        records.back().fiber = std::make_unique<Fiber>(workspace_.stacks_);
+    }
+    ThreadRecord& record = records[id];
+    record.reset(this, id);
+    record.fiber->start(&Execution::thread_entry, &record);
+    threads_.push_back(&record);
+    return record;
+}
+
+void Execution::thread_entry(void* record) {
+    auto* thread = static_cast<ThreadRecord*>(record);
+    thread->execution->run_thread(thread->handle.id);
+}
+
+// A thread's whole life: main runs the program, every other thread the body
+// it was created with.
+void Execution::run_thread(ThreadId thread) {
+    try {
+        if (thread == 0)
+            program_.main();
+        else
+            threads_[thread]->body();
+    } catch (const ExecutionAborted&) {
+    } catch (const std::exception& error) {
+        record_violation(Violation{ViolationKind::uncaught_exception, "uncaught_exception",
+                                   fmt::format("{} threw: {}", describe_thread(thread),
+                                               error.what()),
+                                   static_cast<int>(steps_.size()) - 1,
+                                   {thread},
+                                   {},
+                                   {}});
+    }
+    mark_finished(thread);
+}
+
+void Execution::start_thread(ThreadId thread, Context& from) {
     ThreadRecord& record = *threads_[thread];
     record.started = true;
+    live_.insert(thread);
     running_ = thread;
-    record.fiber->resume();
+    record.fiber->resume(from);
     running_ = -1;
 }
 
@@ -300,9 +457,19 @@ void Execution::take_step(ThreadId thread) {
         record.state = State::ready;
         record.woken_by = -1;
         record.pending.op = record.pending.object >= 0 ? OpKind::reacquire : OpKind::yield;
+        refresh(thread);
         tick(thread);
         return;
     }
+    start_pending(record, step);
+    stepping_ = thread;
+    running_ = thread;
+    record.fiber->resume(loop_);
+    running_ = -1;
+}
+
+// Records the pending operation of a ready thread as the step it takes.
+inline void Execution::start_pending(ThreadRecord& record, Step& step) {
     step.op = record.pending.op;
     step.object = record.pending.object;
     step.object2 = record.pending.object2;
@@ -311,9 +478,6 @@ void Execution::take_step(ThreadId thread) {
     else if (record.pending.op == OpKind::reacquire || record.woken_by >= 0)
         step.enabled_by = record.woken_by;
     record.woken_by = -1;
-    running_ = thread;
-    record.fiber->resume();
-    running_ = -1;
 }
 
 // The end of a thread's body: its last step (or the step that created it,
@@ -321,6 +485,10 @@ void Execution::take_step(ThreadId thread) {
 void Execution::mark_finished(ThreadId thread) {
     ThreadRecord& record = *threads_[thread];
     record.state = State::finished;
+    live_.erase(thread);
+    refresh(thread);
+    // Its joins can run now.
+    ready_enabled_ = ThreadSet(ready_enabled_.mask() | record.joiners.mask());
     record.finished_at = static_cast<int>(steps_.size()) - 1;
     tick(thread);
 }
@@ -352,6 +520,7 @@ void Execution::wake_blocked(ThreadId thread, Step& step) {
     record.timer_active = false;
     record.state = State::ready;
     record.woken_by = -1;
+    refresh(thread);
     tick(thread);
     note_use(cv, thread, record.pending.loc);
 }
@@ -361,9 +530,7 @@ int Execution::choose(DecisionKind kind, int alternatives) {
     if (value < 0 || value >= alternatives)
         throw std::logic_error(fmt::format("strategy picked {} value {} of {} alternatives",
                                            to_string(kind), value, alternatives));
-    Decision decision{kind, value, alternatives};
-    decisions_.push_back(decision);
-    current_step().choices.push_back(decision);
+    current_step().choices.push_back(Decision{kind, value, alternatives});
     return value;
 }
 
@@ -389,7 +556,12 @@ std::int64_t Execution::earliest_deadline() const {
 }
 
 bool Execution::transition_enabled(ThreadId thread) const {
-    const ThreadRecord& record = *threads_[thread];
+    return transition_enabled(*threads_[thread], earliest_deadline());
+}
+
+// earliest is earliest_deadline(), computed once per scheduling point (a
+// ready thread does not need it).
+bool Execution::transition_enabled(const ThreadRecord& record, std::int64_t earliest) const {
     switch (record.state) {
     case State::finished:
     case State::stopped:
@@ -405,19 +577,73 @@ bool Execution::transition_enabled(ThreadId thread) const {
             return true;
         }
     case State::blocked:
-        return (timer_counts(record) && record.deadline == earliest_deadline()) ||
+        return (timer_counts(record) && record.deadline == earliest) ||
                spurious_possible(record);
     case State::sleeping:
-        return record.deadline == earliest_deadline();
+        return record.deadline == earliest;
     }
     return false;
 }
 
-void Execution::collect_enabled(std::vector<ThreadId>& enabled) {
-    enabled.clear();
-    for (ThreadId thread = 0; thread < static_cast<ThreadId>(threads_.size()); ++thread) {
-        if (threads_[thread]->started && transition_enabled(thread))
-            enabled.push_back(thread);
+inline ThreadSet Execution::collect_enabled() const {
+    // The ready threads are kept up to date (refresh()); a waiting thread
+    // depends on the deadlines of all timers, so those are computed here.
+    if (waiting_.empty())
+        return ready_enabled_;
+    ThreadSet enabled = ready_enabled_;
+    const std::int64_t earliest = earliest_deadline();
+    for (ThreadId thread : waiting_) {
+        if (transition_enabled(*threads_[thread], earliest))
+            enabled.insert(thread);
+    }
+    return enabled;
+}
+
+// Recomputes which of the sets behind collect_enabled() a thread belongs
+// to, after its state or pending operation changed.  A ready thread whose
+// pending operation needs a mutex or another thread's end is also listed
+// with that mutex or thread, so that an owner change or an end enables or
+// disables it at once (acquire(), release(), mark_finished()).
+void Execution::refresh(ThreadId thread) {
+    ThreadRecord& record = *threads_[thread];
+    if (record.contends_for >= 0) {
+        object_state_[record.contends_for].mutex.contenders.erase(thread);
+        record.contends_for = -1;
+    }
+    if (record.joins >= 0) {
+        threads_[record.joins]->joiners.erase(thread);
+        record.joins = -1;
+    }
+    ready_enabled_.erase(thread);
+    waiting_.erase(thread);
+    if (!live_.contains(thread))
+        return;
+    switch (record.state) {
+    case State::ready: {
+        const PendingOp& pending = record.pending;
+        bool enabled = true;
+        if (pending.op == OpKind::lock || pending.op == OpKind::reacquire) {
+            MutexState& mutex = object_state_[pending.object].mutex;
+            mutex.contenders.insert(thread);
+            record.contends_for = pending.object;
+            enabled = mutex.owner < 0;
+        } else if (pending.op == OpKind::join) {
+            ThreadRecord& target = *threads_[pending.object2];
+            target.joiners.insert(thread);
+            record.joins = pending.object2;
+            enabled = target.state == State::finished;
+        }
+        if (enabled)
+            ready_enabled_.insert(thread);
+        break;
+    }
+    case State::blocked:
+    case State::sleeping:
+        waiting_.insert(thread);
+        break;
+    case State::finished:
+    case State::stopped:
+        break;
     }
 }
 
@@ -451,14 +677,72 @@ Footprint Execution::step_footprint(const Step& step) {
     return footprint_of(step.op, step.object, step.object2);
 }
 
-bool Execution::schedule(const PendingOp& op) {
+bool Execution::schedule(OpKind op, ObjectId object, ObjectId object2, SourceLoc loc) {
     if (aborting_) {
         if (std::uncaught_exceptions() > 0)
             return false;
         throw ExecutionAborted{};
     }
     ThreadRecord& record = running_record();
-    record.pending = op;
+    // Field by field: a copy of a whole PendingOp just built by the caller
+    // would wait for the caller's stores to reach the cache.
+    record.pending.op = op;
+    record.pending.object = object;
+    record.pending.object2 = object2;
+    record.pending.loc = loc;
+    // refresh(), shortened for the common case: the running thread is live
+    // and ready, and waits for nothing before or after.
+    if (record.contends_for < 0 && record.joins < 0 && op != OpKind::lock &&
+        op != OpKind::reacquire && op != OpKind::join)
+        ready_enabled_.insert(running_);
+    else
+        refresh(running_);
+    if (stepping_ == running_) {
+        // The thread reached the end of a step it was scheduled for (not
+        // the prefix it runs when it starts).  It ends the step and picks
+        // the next one on its own stack.  If it picks itself, it goes on
+        // without a switch to the scheduler and back.  Between steps no
+        // thread runs, as in the loop.
+        ThreadId self = running_;
+        previous_ = self;
+        running_ = -1;
+        ThreadId next = -1;
+        try {
+            end_step(record.fiber->context());
+            next = begin_step();
+        } catch (...) {
+            // Not the program's error: the loop rethrows it.
+            loop_error_ = std::current_exception();
+            next = -1;
+        }
+        running_ = self;
+        if (next == self) {
+            Step& step = current_step();
+            step.loc = record.pending.loc;
+            start_pending(record, step);
+            tick(self);
+            return true;
+        }
+        if (next >= 0 && threads_[next]->state == State::ready) {
+            // Another thread takes the next step: switch to it directly,
+            // as take_step() would from the loop.
+            ThreadRecord& other = *threads_[next];
+            Step& step = current_step();
+            step.loc = other.pending.loc;
+            start_pending(other, step);
+            stepping_ = next;
+            running_ = next;
+            record.fiber->hand_over(*other.fiber);
+            // Resumed for a step of this thread, or by teardown to unwind.
+            if (aborting_ && std::uncaught_exceptions() == 0)
+                throw ExecutionAborted{};
+            tick(running_);
+            return true;
+        }
+        // A wakeup, which the loop applies, or the end of the execution.
+        handed_over_ = true;
+        next_thread_ = next;
+    }
     suspend_running();
     tick(running_);
     return true;
@@ -475,14 +759,14 @@ void Execution::suspend_running() {
 // --- objects ------------------------------------------------------------------
 
 ObjectId Execution::create_object(ObjectKind kind, const char* name, SourceLoc loc,
-                                  const void* address) {
+                                  std::uintptr_t address) {
     ObjectId id = static_cast<ObjectId>(object_info_.size());
-    ObjectInfo info;
+    ObjectInfo& info = object_info_.emplace_back();
     info.kind = kind;
-    info.name = fmt::format("{}#{}", name != nullptr && *name != '\0' ? name : to_string(kind), id);
+    info.name = numbered(
+        name != nullptr && *name != '\0' ? std::string_view(name) : to_string(kind), '#', id);
     info.creator = running_;
     info.created_at = loc;
-    object_info_.push_back(std::move(info));
     object_state_.emplace_back();
     object_address_.push_back(address);
     return id;
@@ -502,7 +786,7 @@ void Execution::destroy_object(ObjectId object, SourceLoc loc) {
             if (record != nullptr)
                 record->destroying = false;
         }
-    } destroying(running_ >= 0 ? threads_[running_].get() : nullptr);
+    } destroying(running_ >= 0 ? threads_[running_] : nullptr);
     if (!info.alive) {
         fail(ViolationKind::use_after_destroy,
              fmt::format("{} destroyed twice: first {}", info.name, describe_destruction(info)),
@@ -580,7 +864,7 @@ bool Execution::check_destruction_order(ObjectId object) {
     return false;
 }
 
-void Execution::note_use(ObjectId object, ThreadId thread, SourceLoc loc) {
+inline void Execution::note_use(ObjectId object, ThreadId thread, SourceLoc loc) {
     if (object < 0 || object >= static_cast<ObjectId>(object_state_.size()))
         return;
     Use use{thread, threads_[thread]->clock.get(thread), static_cast<int>(steps_.size()) - 1,
@@ -595,14 +879,14 @@ void Execution::note_use(ObjectId object, ThreadId thread, SourceLoc loc) {
 }
 
 std::string Execution::describe_destruction(const ObjectInfo& info) const {
-    if (info.destroyed_at.file != nullptr && *info.destroyed_at.file != '\0')
+    if (info.destroyed_at.known())
         return fmt::format("at {} (step {})", format_loc(info.destroyed_at),
                            info.destroyed_at_step);
     return fmt::format("by {} (step {})", describe_thread(info.destroyed_by),
                        info.destroyed_at_step);
 }
 
-void Execution::check_alive(ObjectId object, SourceLoc loc) {
+void Execution::report_not_alive(ObjectId object, SourceLoc loc) {
     if (aborting_)
         return;
     if (object < 0 || object >= static_cast<ObjectId>(object_info_.size()))
@@ -655,7 +939,7 @@ void Execution::mutex_lock(ObjectId mutex, SourceLoc loc) {
              fmt::format("{} locks {}, which it already holds", describe_thread(running_),
                          describe_object(mutex)),
              loc);
-    if (!schedule(PendingOp{OpKind::lock, mutex, -1, loc}))
+    if (!schedule(OpKind::lock, mutex, -1, loc))
         return;
     // Checked again now that the step runs: another thread may have
     // destroyed the object since the request.
@@ -671,7 +955,7 @@ void Execution::mutex_unlock(ObjectId mutex, SourceLoc loc) {
              fmt::format("{} unlocks {}, which it does not hold", describe_thread(running_),
                          describe_object(mutex)),
              loc);
-    if (!schedule(PendingOp{OpKind::unlock, mutex, -1, loc}))
+    if (!schedule(OpKind::unlock, mutex, -1, loc))
         return;
     check_alive(mutex, loc);
     release(running_, mutex);
@@ -688,8 +972,16 @@ void Execution::acquire(ThreadId thread, ObjectId mutex, SourceLoc loc) {
     MutexState& state = object_state_[mutex].mutex;
     state.owner = thread;
     ThreadRecord& record = *threads_[thread];
+    // The acquirer waits for it no more; every other thread that does is
+    // now disabled.
+    if (record.contends_for == mutex) {
+        state.contenders.erase(thread);
+        record.contends_for = -1;
+    }
+    ready_enabled_ = ThreadSet(ready_enabled_.mask() & ~state.contenders.mask());
     record.clock.join(state.release_clock);
-    if (options_.detect_lock_order)
+    // A new edge of the lock-order graph needs a mutex already held.
+    if (options_.detect_lock_order && !record.held.empty())
         note_lock_order(thread, mutex, loc);
     record.held.push_back(mutex);
 }
@@ -697,6 +989,7 @@ void Execution::acquire(ThreadId thread, ObjectId mutex, SourceLoc loc) {
 void Execution::release(ThreadId thread, ObjectId mutex) {
     MutexState& state = object_state_[mutex].mutex;
     state.owner = -1;
+    ready_enabled_ = ThreadSet(ready_enabled_.mask() | state.contenders.mask());
     ThreadRecord& record = *threads_[thread];
     state.release_clock = record.clock;
     auto it = std::find(record.held.begin(), record.held.end(), mutex);
@@ -771,7 +1064,7 @@ bool Execution::cv_wait(ObjectId cv, ObjectId mutex,
                          describe_object(cv), describe_object(mutex)),
              loc);
     OpKind op = timeout ? OpKind::timed_wait : OpKind::wait;
-    if (!schedule(PendingOp{op, cv, mutex, loc}))
+    if (!schedule(op, cv, mutex, loc))
         return false;
     check_alive(cv, loc);
     check_alive(mutex, loc);
@@ -791,6 +1084,7 @@ bool Execution::cv_wait(ObjectId cv, ObjectId mutex,
         record.deadline = now_ + timeout->count();
     record.wake_clock.clear();
     record.pending = PendingOp{OpKind::reacquire, mutex, cv, loc};
+    refresh(self);
     suspend_running();
 
     // Woken, and now scheduled to take the mutex back.
@@ -804,7 +1098,7 @@ bool Execution::cv_wait(ObjectId cv, ObjectId mutex,
 
 void Execution::cv_signal(ObjectId cv, SourceLoc loc) {
     check_alive(cv, loc);
-    if (!schedule(PendingOp{OpKind::signal, cv, -1, loc}))
+    if (!schedule(OpKind::signal, cv, -1, loc))
         return;
     check_alive(cv, loc);
     note_use(cv, running_, loc);
@@ -820,11 +1114,12 @@ void Execution::cv_signal(ObjectId cv, SourceLoc loc) {
     record.timer_active = false;
     record.woken_by = static_cast<int>(steps_.size()) - 1;
     record.wake_clock = running_record().clock;
+    refresh(woken);
 }
 
 void Execution::cv_broadcast(ObjectId cv, SourceLoc loc) {
     check_alive(cv, loc);
-    if (!schedule(PendingOp{OpKind::broadcast, cv, -1, loc}))
+    if (!schedule(OpKind::broadcast, cv, -1, loc))
         return;
     check_alive(cv, loc);
     note_use(cv, running_, loc);
@@ -835,6 +1130,7 @@ void Execution::cv_broadcast(ObjectId cv, SourceLoc loc) {
         record.timer_active = false;
         record.woken_by = static_cast<int>(steps_.size()) - 1;
         record.wake_clock = running_record().clock;
+        refresh(woken);
     }
     waiters.clear();
 }
@@ -856,7 +1152,7 @@ bool Execution::atomic_op(ObjectId atomic, OpKind op, std::memory_order order, S
 
 bool Execution::schedule_atomic(ObjectId atomic, OpKind op, SourceLoc loc) {
     check_alive(atomic, loc);
-    if (!schedule(PendingOp{op, atomic, -1, loc}))
+    if (!schedule(op, atomic, -1, loc))
         return false;
     check_alive(atomic, loc);
     note_use(atomic, running_, loc);
@@ -893,31 +1189,20 @@ void Execution::cell_access(ObjectId cell, bool write, SourceLoc loc) {
     if (!options_.detect_races)
         return;
     CellState& state = object_state_[cell].cell;
-    ThreadId self = running_;
+    const ThreadId self = running_;
     const VectorClock& clock = threads_[self]->clock;
-    int step = static_cast<int>(steps_.size()) - 1;
-
-    auto race = [&](ThreadId other, bool other_write, SourceLoc other_loc, int other_step) {
-        std::string message = fmt::format(
-            "data race on {}: {} by {} at {} (step {}) and {} by {} at {} (step {}) are not "
-            "ordered by happens-before",
-            describe_object(cell), other_write ? "write" : "read", describe_thread(other),
-            format_loc(other_loc), other_step, write ? "write" : "read", describe_thread(self),
-            format_loc(loc), step);
-        report(Violation{ViolationKind::data_race, "data_race", std::move(message), step,
-                         {other, self}, {cell}, loc});
-    };
+    const int step = static_cast<int>(steps_.size()) - 1;
 
     if (state.write_thread >= 0 && state.write_thread != self &&
         clock.get(state.write_thread) <= state.write_epoch) {
-        race(state.write_thread, true, state.write_loc, state.write_step);
+        report_race(cell, state.write_thread, true, state.write_loc, state.write_step, write, loc);
         return;
     }
-    std::uint32_t epoch = clock.get(self);
+    const std::uint32_t epoch = clock.get(self);
     if (write) {
         for (const CellState::Read& read : state.reads) {
             if (read.thread != self && clock.get(read.thread) <= read.epoch) {
-                race(read.thread, false, read.loc, read.step);
+                report_race(cell, read.thread, false, read.loc, read.step, write, loc);
                 return;
             }
         }
@@ -937,11 +1222,27 @@ void Execution::cell_access(ObjectId cell, bool write, SourceLoc loc) {
     state.reads.push_back(CellState::Read{self, epoch, loc, step});
 }
 
+// The running thread's access to cell (write or read, at loc) is not
+// ordered after another thread's earlier one.
+void Execution::report_race(ObjectId cell, ThreadId other, bool other_write, SourceLoc other_loc,
+                            int other_step, bool write, SourceLoc loc) {
+    const ThreadId self = running_;
+    const int step = static_cast<int>(steps_.size()) - 1;
+    std::string message = fmt::format(
+        "data race on {}: {} by {} at {} (step {}) and {} by {} at {} (step {}) are not "
+        "ordered by happens-before",
+        describe_object(cell), other_write ? "write" : "read", describe_thread(other),
+        format_loc(other_loc), other_step, write ? "write" : "read", describe_thread(self),
+        format_loc(loc), step);
+    report(Violation{ViolationKind::data_race, "data_race", std::move(message), step,
+                     {other, self}, {cell}, loc});
+}
+
 // --- threads -----------------------------------------------------------------------
 
 int Execution::thread_create(const char* name, int cpu, bool bound, bool may_fail,
-                             std::function<void()> body, ThreadHandle** out, SourceLoc loc) {
-    if (!schedule(PendingOp{OpKind::spawn, -1, -1, loc}))
+                             ThreadBody body, ThreadHandle** out, SourceLoc loc) {
+    if (!schedule(OpKind::spawn, -1, -1, loc))
         return EAGAIN;
     if (threads_created_ >= options_.max_threads ||
         static_cast<int>(threads_.size()) >= max_threads_per_execution) {
@@ -960,30 +1261,23 @@ int Execution::thread_create(const char* name, int cpu, bool bound, bool may_fai
     ThreadId parent = running_;
     ThreadId id = static_cast<ThreadId>(threads_.size());
     ThreadRecord& parent_record = *threads_[parent];
-    auto record = std::make_unique<ThreadRecord>();
-    record->handle.id = id;
-    record->handle.cpu = cpu;
-    record->handle.bound = bound;
-    record->clock = parent_record.clock;
-    record->woken_by = static_cast<int>(steps_.size()) - 1;
+    ThreadRecord& record = add_thread();
+    record.body = std::move(body);
+    record.handle.cpu = cpu;
+    record.handle.bound = bound;
+    record.clock = parent_record.clock;
+    record.woken_by = static_cast<int>(steps_.size()) - 1;
     ++threads_created_;
-    std::string path = fmt::format("{}/{}", thread_info_[parent].name, ++parent_record.children);
-    thread_info_.push_back(ThreadInfo{path, name != nullptr ? name : "", parent, loc});
-    record->given_name = thread_info_.back().given_name;
-    record->handle.name = record->given_name.c_str();
-    record->fiber = std::make_unique<Fiber>(stacks_, [this, id, body = std::move(body)] {
-        try {
-            body();
-        } catch (const ExecutionAborted&) {
-        } catch (const std::exception& error) {
-            record_violation(Violation{
-                ViolationKind::uncaught_exception, "uncaught_exception",
-                fmt::format("{} threw: {}", describe_thread(id), error.what()),
-                static_cast<int>(steps_.size()) - 1, {id}, {}, {}});
-        }
-        mark_finished(id);
-    });
-    threads_.push_back(std::move(record));
+    // The table's storage does not move within an execution (reserved for
+    // max_threads_per_execution entries), so references into it hold.
+    const std::string& parent_name = thread_info_[parent].name;
+    ThreadInfo& info = thread_info_.emplace_back();
+    info.name = numbered(parent_name, '/', ++parent_record.children);
+    if (name != nullptr && *name != '\0')
+        info.given_name = name;
+    info.parent = parent;
+    info.created_at = loc;
+    record.handle.name = info.given_name.c_str();
     unstarted_.push_back(id);
     current_step().spawned = id;
     *out = &threads_[id]->handle;
@@ -993,9 +1287,15 @@ int Execution::thread_create(const char* name, int cpu, bool bound, bool may_fai
 void Execution::join(ThreadId thread, SourceLoc loc) {
     if (thread < 0 || thread >= static_cast<ThreadId>(threads_.size()))
         fail(ViolationKind::misuse, fmt::format("join of unknown thread {}", thread), loc);
-    if (!schedule(PendingOp{OpKind::join, -1, thread, loc}))
+    if (!schedule(OpKind::join, -1, thread, loc))
         return;
-    running_record().clock.join(threads_[thread]->clock);
+    ThreadRecord& record = running_record();
+    // The joiner waits for the thread no more (see refresh()).
+    if (record.joins >= 0) {
+        threads_[record.joins]->joiners.erase(running_);
+        record.joins = -1;
+    }
+    record.clock.join(threads_[thread]->clock);
 }
 
 ThreadHandle* Execution::current_thread() {
@@ -1013,7 +1313,7 @@ void Execution::pause(std::chrono::milliseconds duration, ObjectId mutex, Source
                              describe_thread(running_), describe_object(mutex)),
                  loc);
     }
-    if (!schedule(PendingOp{OpKind::pause, -1, mutex, loc}))
+    if (!schedule(OpKind::pause, -1, mutex, loc))
         return;
     ThreadId self = running_;
     ThreadRecord& record = running_record();
@@ -1027,6 +1327,7 @@ void Execution::pause(std::chrono::milliseconds duration, ObjectId mutex, Source
     record.timer_is_pause = true;
     record.deadline = now_ + duration.count();
     record.pending = PendingOp{mutex >= 0 ? OpKind::reacquire : OpKind::yield, mutex, -1, loc};
+    refresh(self);
     suspend_running();
     tick(self);
     if (mutex >= 0) {
@@ -1037,7 +1338,7 @@ void Execution::pause(std::chrono::milliseconds duration, ObjectId mutex, Source
 }
 
 void Execution::yield(SourceLoc loc) {
-    schedule(PendingOp{OpKind::yield, -1, -1, loc});
+    schedule(OpKind::yield, -1, -1, loc);
 }
 
 // --- memory -----------------------------------------------------------------------
@@ -1071,12 +1372,12 @@ void Execution::dispose(void* memory) {
 // mutex_destroy or cv_destroy).  Its destructor will never run, so it is
 // marked destroyed here to keep later checks quiet.
 void Execution::report_live_objects_in(const Allocation& allocation) {
-    const auto* begin = static_cast<const char*>(allocation.memory);
-    const auto* end = begin + allocation.size;
+    const auto begin = reinterpret_cast<std::uintptr_t>(allocation.memory);
+    const auto end = begin + allocation.size;
     for (ObjectId object = 0; object < static_cast<ObjectId>(object_address_.size()); ++object) {
-        const auto* address = static_cast<const char*>(object_address_[object]);
+        const std::uintptr_t address = object_address_[object];
         ObjectInfo& info = object_info_[object];
-        if (address == nullptr || address < begin || address >= end || !info.alive)
+        if (address == 0 || address < begin || address >= end || !info.alive)
             continue;
         info.alive = false;
         info.destroyed_at_step = static_cast<int>(steps_.size()) - 1;
@@ -1150,6 +1451,8 @@ void Execution::report(Violation violation) {
 void Execution::stop_running_thread() {
     ThreadRecord& record = running_record();
     record.state = State::stopped;
+    live_.erase(running_);
+    refresh(running_);
     record.fiber->suspend();
     if (!record.destroying)
         throw ExecutionAborted{};
@@ -1368,7 +1671,8 @@ std::uint64_t Execution::compute_terminal_fingerprint() const {
         std::uint64_t bits;
     };
     std::vector<AtomicValue> atomics;
-    std::vector<int> created(threads_.size() + 1, 0);
+    SmallVector<int, 16> created;
+    created.resize(threads_.size() + 1, 0);
     for (ObjectId object = 0; object < static_cast<ObjectId>(object_info_.size()); ++object) {
         const ObjectInfo& info = object_info_[object];
         int position = created[info.creator + 1]++;
@@ -1403,7 +1707,7 @@ void Execution::teardown() {
         // A fiber that never ran starts now and unwinds at its first operation.
         for (int attempts = 0; !record.fiber->finished() && attempts < 1000; ++attempts) {
             running_ = thread;
-            record.fiber->resume();
+            record.fiber->resume(loop_);
         }
         running_ = -1;
         if (!record.fiber->finished())
@@ -1413,8 +1717,6 @@ void Execution::teardown() {
                 describe_thread(thread)));
     }
     unstarted_.clear();
-    for (auto& record : threads_)
-        record->fiber.reset();
 }
 
 }  // namespace checker

@@ -7,6 +7,8 @@
 //   ThreadHandle the identity a thread has inside the program
 //   Execution    the runtime of one execution: threads as fibers, objects,
 //                the logical clock, detectors, and the scheduling loop
+//   Workspace    what the executions of one search reuse, one after another:
+//                fibers and their stacks, thread records, table capacity
 //
 // A step is one transition of one thread: the operation it was suspended
 // at, then the thread's local code up to its next scheduling point.  Only
@@ -20,6 +22,12 @@
 //   4. run the prefix of every thread created in the step up to its first
 //      scheduling point, and show the step to the observers.
 //
+// The loop runs where a step ends: the thread that reaches its next
+// scheduling point does 4, 1 and 2 on its own stack (schedule()).  If it is
+// picked again it goes on with no switch; if another ready thread is, it
+// hands over to that thread's fiber directly.  Only wakeups, threads that
+// block, finish or stop, and the end go back to the loop in run().
+//
 // It ends when no thread is enabled (a deadlock if some thread has not
 // finished, a leak if main has), on a violation, at the step bound, or when
 // the strategy cuts.  A strategy that analyses what a violation would hide
@@ -32,14 +40,18 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "checker/engine/fiber.hpp"
 #include "checker/engine/options.hpp"
+#include "checker/engine/small_vector.hpp"
+#include "checker/engine/thread_body.hpp"
 #include "checker/engine/strategy.hpp"
 #include "checker/engine/types.hpp"
 #include "checker/engine/vector_clock.hpp"
@@ -47,6 +59,7 @@
 namespace checker {
 
 class Execution;
+class Workspace;
 
 struct Annotation {
     int code = 0;            // the program's event number (a probe id)
@@ -118,8 +131,10 @@ struct PendingTransition {
 
 class Execution {
 public:
+    // The workspace lends its fibers and tables to this execution until it
+    // is destroyed; it serves one execution at a time.
     Execution(const Program& program, const Options& options, Strategy& strategy,
-              StackPool& stacks);
+              Workspace& workspace);
     ~Execution();
     Execution(const Execution&) = delete;
     Execution& operator=(const Execution&) = delete;
@@ -130,17 +145,28 @@ public:
     // The execution whose fiber is running, or null outside any execution.
     static Execution* current() { return current_; }
     // The same, but a program error if there is none.
-    static Execution& require_current(const char* operation);
+    static Execution& require_current(const char* operation) {
+        if (current_ == nullptr)
+            throw_outside(operation);
+        return *current_;
+    }
 
     // --- for the sim platform, called from inside fibers -------------------
 
-    // `address` is where a mutex or condition variable lives, so that a
-    // disposal of its memory while it is alive is reported as a leak.
+    // `address` is where a mutex or condition variable lives (0 for
+    // others), so that a disposal of its memory while it is alive is
+    // reported as a leak.  A number, not a pointer: the object is still
+    // being constructed, and nothing reads it.
     ObjectId create_object(ObjectKind kind, const char* name, SourceLoc loc,
-                           const void* address = nullptr);
+                           std::uintptr_t address = 0);
     void destroy_object(ObjectId object, SourceLoc loc);
     // Reports a use-after-destroy violation if the object was destroyed.
-    void check_alive(ObjectId object, SourceLoc loc);
+    void check_alive(ObjectId object, SourceLoc loc) {
+        if (object >= 0 && object < static_cast<ObjectId>(object_info_.size()) &&
+            object_info_[object].alive)
+            return;
+        report_not_alive(object, loc);
+    }
 
     void mutex_lock(ObjectId mutex, SourceLoc loc);
     void mutex_unlock(ObjectId mutex, SourceLoc loc);
@@ -171,8 +197,8 @@ public:
     // Creates a thread running body.  Returns 0, or an error number when the
     // engine injects a creation failure.  *out receives the new handle.
     // Only creations with may_fail set are candidates for injected failures.
-    int thread_create(const char* name, int cpu, bool bound, bool may_fail,
-                      std::function<void()> body, ThreadHandle** out, SourceLoc loc);
+    int thread_create(const char* name, int cpu, bool bound, bool may_fail, ThreadBody body,
+                      ThreadHandle** out, SourceLoc loc);
     void join(ThreadId thread, SourceLoc loc);
     ThreadHandle* current_thread();
     // Releases mutex (if not -1), sleeps on the logical clock, reacquires.
@@ -204,7 +230,7 @@ public:
     const std::vector<Step>& steps() const { return steps_; }
     const std::vector<ThreadInfo>& threads() const { return thread_info_; }
     const std::vector<ObjectInfo>& objects() const { return object_info_; }
-    const DecisionList& decisions() const { return decisions_; }
+    const DecisionList& decisions() const;
     // The first violation, which ends the execution (or, for a strategy
     // that goes on after one, is the one a counterexample shows).
     const std::optional<Violation>& violation() const { return violation_; }
@@ -224,8 +250,9 @@ public:
     // The thread holding a mutex, or -1.
     ThreadId mutex_owner(ObjectId mutex) const;
     // The mutexes a thread holds, in acquisition order.
-    const std::vector<ObjectId>& held_mutexes(ThreadId thread) const {
-        return threads_[thread]->held;
+    std::span<const ObjectId> held_mutexes(ThreadId thread) const {
+        const auto& held = threads_[thread]->held;
+        return {held.data(), held.size()};
     }
     // True if the object exists in this execution and was not destroyed.
     bool object_alive(ObjectId object) const {
@@ -241,6 +268,8 @@ public:
     static Footprint step_footprint(const Step& step);
 
 private:
+    friend class Workspace;
+
     // stopped: the thread reported a violation; it takes no further step
     // and is unwound at teardown.
     enum class State : std::uint8_t { ready, blocked, sleeping, finished, stopped };
@@ -252,32 +281,69 @@ private:
         SourceLoc loc;
     };
 
+    // A thread slot.  The workspace keeps the record, with its fiber, from
+    // one execution to the next; reset() clears everything else.
     struct ThreadRecord {
-        ThreadHandle handle;
-        std::unique_ptr<Fiber> fiber;
+        // What every scheduling point reads comes first.
         State state = State::ready;
+        bool started = false;
         PendingOp pending;
+        int woken_by = -1;           // step that woke or enabled it
         VectorClock clock;
-        std::vector<ObjectId> held;  // mutexes held, in acquisition order
+        std::unique_ptr<Fiber> fiber;
+        Execution* execution = nullptr;
+        ThreadBody body;             // empty for main (it runs program.main)
+        ThreadHandle handle;
+        SmallVector<ObjectId, 4> held;  // mutexes held, in acquisition order
         bool timer_active = false;
         bool timer_is_pause = false;
         std::int64_t deadline = 0;
         bool timed_out = false;
-        int woken_by = -1;           // step that woke or enabled it
         VectorClock wake_clock;      // clock of the waker, joined on reacquire
         int children = 0;
-        bool started = false;
         int finished_at = -1;    // the step in which the body returned
         bool destroying = false;  // inside destroy_object (a destructor)
-        std::string given_name;  // stable storage for the handle's initial name
+        // For refresh(): the mutex or thread its pending operation waits
+        // for (-1 if none), and the ready threads waiting to join it.
+        ObjectId contends_for = -1;
+        ThreadId joins = -1;
+        ThreadSet joiners;
+
+        // Back to a fresh record for thread `id`, keeping the fiber and the
+        // storage of its tables.  Every field above but the fiber gets its
+        // initial value here.
+        void reset(Execution* owner, ThreadId id) {
+            execution = owner;
+            body = nullptr;
+            handle = ThreadHandle{};
+            handle.id = id;
+            state = State::ready;
+            pending = PendingOp{};
+            clock.clear();
+            held.clear();
+            timer_active = false;
+            timer_is_pause = false;
+            deadline = 0;
+            timed_out = false;
+            woken_by = -1;
+            wake_clock.clear();
+            children = 0;
+            started = false;
+            finished_at = -1;
+            destroying = false;
+            contends_for = -1;
+            joins = -1;
+            joiners.clear();
+        }
     };
 
     struct MutexState {
         ThreadId owner = -1;
+        ThreadSet contenders;  // ready threads whose pending operation locks it
         VectorClock release_clock;
     };
     struct CondvarState {
-        std::vector<ThreadId> waiters;
+        SmallVector<ThreadId, 4> waiters;
     };
     struct AtomicState {
         VectorClock release_clock;
@@ -294,7 +360,7 @@ private:
             SourceLoc loc;
             int step;
         };
-        std::vector<Read> reads;
+        SmallVector<Read, 4> reads;
     };
     // A thread's latest operation on a sync object, for the check that the
     // object's destruction happens after every use.
@@ -305,11 +371,15 @@ private:
         SourceLoc loc;
     };
     struct ObjectState {
+        // User-provided, so that emplace_back() does not zero the whole
+        // object (the inline storage of its tables) before constructing it.
+        ObjectState() {}
+
         MutexState mutex;
         CondvarState condvar;
         AtomicState atomic;
         CellState cell;
-        std::vector<Use> uses;  // one per thread
+        SmallVector<Use, 4> uses;  // one per thread
     };
     struct Allocation {
         void* memory;
@@ -322,18 +392,42 @@ private:
     };
 
     void report_live_objects_in(const Allocation& allocation);
+    // The part of check_alive for an object that is not alive.
+    // Cold paths of the checks above, kept out of their callers.
+    [[gnu::cold, gnu::noinline]] void report_not_alive(ObjectId object, SourceLoc loc);
+    [[gnu::cold, gnu::noinline]] void report_race(ObjectId cell, ThreadId other,
+                                                  bool other_write, SourceLoc other_loc,
+                                                  int other_step, bool write, SourceLoc loc);
 
     // Scheduling.
-    void start_thread(ThreadId thread);
-    bool schedule(const PendingOp& op);  // suspends; false while unwinding
+    void schedule_all();
+    static void thread_entry(void* record);
+    bool running_on() const;
+    [[gnu::always_inline]] ThreadId begin_step();
+    [[gnu::cold, gnu::noinline]] void report_step_bound(ThreadSet enabled);
+    [[noreturn]] static void throw_not_enabled(ThreadId chosen, int depth);
+    void end_step(Context& here) {
+        if (!unstarted_.empty() || !observers_.empty())
+            end_step_work(here);
+    }
+    void end_step_work(Context& here);
+    [[noreturn]] static void throw_outside(const char* operation);
+    void run_thread(ThreadId thread);
+    ThreadRecord& add_thread();
+    void start_thread(ThreadId thread, Context& from);
+    // Ends the running thread's step at this operation; false while unwinding.
+    bool schedule(OpKind op, ObjectId object, ObjectId object2, SourceLoc loc);
     void suspend_running();
-    void collect_enabled(std::vector<ThreadId>& enabled);
+    [[gnu::always_inline]] ThreadSet collect_enabled() const;
+    void refresh(ThreadId thread);
     bool transition_enabled(ThreadId thread) const;
+    bool transition_enabled(const ThreadRecord& record, std::int64_t earliest) const;
     std::int64_t earliest_deadline() const;
     bool timer_counts(const ThreadRecord& record) const;
     bool spurious_possible(const ThreadRecord& record) const;
     int choose(DecisionKind kind, int alternatives);
     void take_step(ThreadId thread);
+    [[gnu::always_inline]] void start_pending(ThreadRecord& record, Step& step);
     void mark_finished(ThreadId thread);
     void stop_running_thread();
     void wake_blocked(ThreadId thread, Step& step);
@@ -354,29 +448,38 @@ private:
     void acquire(ThreadId thread, ObjectId mutex, SourceLoc loc);
     void release(ThreadId thread, ObjectId mutex);
     void note_lock_order(ThreadId thread, ObjectId mutex, SourceLoc loc);
-    void note_use(ObjectId object, ThreadId thread, SourceLoc loc);
+    [[gnu::always_inline]] void note_use(ObjectId object, ThreadId thread, SourceLoc loc);
     bool check_destruction_order(ObjectId object);  // true if it reported
     std::string describe_destruction(const ObjectInfo& info) const;
-    void tick(ThreadId thread) { threads_[thread]->clock.tick(thread); }
+    [[gnu::always_inline]] void tick(ThreadId thread) { threads_[thread]->clock.tick(thread); }
 
     const Program& program_;
     const Options& options_;
     Strategy& strategy_;
-    StackPool& stacks_;
+    Workspace& workspace_;
     std::vector<std::unique_ptr<Observer>> observers_;
 
-    std::vector<std::unique_ptr<ThreadRecord>> threads_;
+    std::vector<ThreadRecord*> threads_;  // lent by the workspace
     std::vector<ThreadInfo> thread_info_;
     std::vector<ThreadId> unstarted_;
     std::vector<ObjectInfo> object_info_;
     std::vector<ObjectState> object_state_;
-    std::vector<const void*> object_address_;  // null for atomics and cells
+    std::vector<std::uintptr_t> object_address_;  // 0 for atomics and cells
     std::vector<Allocation> allocations_;
     std::vector<Step> steps_;
-    DecisionList decisions_;
+    // Built from the steps when asked for (decisions()), so that a step
+    // does not record its thread decision twice.
+    mutable DecisionList decisions_;
 
     ThreadId running_ = -1;
     ThreadId previous_ = -1;
+    Context loop_;                // the loop's context while a thread runs
+    ThreadSet live_;              // started, and neither finished nor stopped
+    ThreadSet ready_enabled_;     // ready live threads whose pending operation can run
+    ThreadSet waiting_;           // blocked or sleeping live threads
+    ThreadId stepping_ = -1;      // the thread resumed for the current step
+    bool handed_over_ = false;    // it went back to the loop with next_thread_
+    ThreadId next_thread_ = -1;   // picked by it, or -1 to end the execution
     int preemptions_ = 0;
     std::int64_t now_ = 0;  // the logical clock, in milliseconds
     int timeouts_fired_ = 0;
@@ -404,10 +507,41 @@ private:
     // going): the other threads run on, and nothing more is reported.
     bool continue_after_violation_ = false;
     bool ran_ = false;
+    std::exception_ptr loop_error_;  // thrown by the loop, rethrown by run()
     std::vector<std::pair<ThreadId, std::string>> outcomes_;  // by the recording thread
     std::uint64_t terminal_fingerprint_ = 0;
 
     static inline thread_local Execution* current_ = nullptr;
+};
+
+// The resources that the executions of one search reuse: the fibers and
+// their stacks, the thread records, and the capacity of the per-execution
+// tables.  Once the first few executions have run, an execution allocates
+// little.  It serves one execution at a time, on the thread that runs them.
+class Workspace {
+public:
+    Workspace();
+    ~Workspace();
+    Workspace(const Workspace&) = delete;
+    Workspace& operator=(const Workspace&) = delete;
+
+private:
+    friend class Execution;
+
+    StackPool stacks_;
+    // One record per thread slot, side by side; reserved in full up front,
+    // so that the records never move.
+    std::vector<Execution::ThreadRecord> records_;
+    bool lent_ = false;  // an execution has borrowed the tables below
+    std::vector<Execution::ThreadRecord*> threads_;
+    std::vector<ThreadInfo> thread_info_;
+    std::vector<ThreadId> unstarted_;
+    std::vector<ObjectInfo> object_info_;
+    std::vector<Execution::ObjectState> object_state_;
+    std::vector<std::uintptr_t> object_address_;
+    std::vector<Execution::Allocation> allocations_;
+    std::vector<Step> steps_;
+    DecisionList decisions_;
 };
 
 }  // namespace checker

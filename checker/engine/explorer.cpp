@@ -56,7 +56,8 @@ Result explore(const Program& program, const Options& options, const ExploreHook
 
     Result result;
     auto strategy = make_strategy(options);
-    StackPool stacks;
+    const auto* replay = dynamic_cast<const ReplayDivergence*>(strategy.get());
+    Workspace workspace;
     bool budget_hit = false;
 
     while (true) {
@@ -75,7 +76,7 @@ Result explore(const Program& program, const Options& options, const ExploreHook
         if (!strategy->begin_execution())
             break;
 
-        Execution execution(program, options, *strategy, stacks);
+        Execution execution(program, options, *strategy, workspace);
         execution.run();
         strategy->end_execution(execution);
 
@@ -98,8 +99,7 @@ Result explore(const Program& program, const Options& options, const ExploreHook
             ++result.complete;
             result.terminal_states.insert(execution.terminal_fingerprint());
         }
-        if (auto* replay = dynamic_cast<const ReplayDivergence*>(strategy.get());
-            replay != nullptr && replay->diverged()) {
+        if (replay != nullptr && replay->diverged()) {
             result.divergence_step = replay->divergence_step();
             result.divergence = replay->divergence_message();
             if (!result.counterexample)

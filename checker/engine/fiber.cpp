@@ -4,7 +4,6 @@
 #include <unistd.h>
 
 #include <cstdlib>
-#include <memory>
 #include <new>
 #include <utility>
 
@@ -17,13 +16,6 @@ std::size_t page_size() {
     return size;
 }
 
-// Hands Boost.Context stacks from a StackPool.
-struct PooledStackAllocator {
-    StackPool* pool;
-    boost::context::stack_context allocate() { return pool->allocate(); }
-    void deallocate(boost::context::stack_context& stack) noexcept { pool->deallocate(stack); }
-};
-
 }  // namespace
 
 StackPool::StackPool(std::size_t stack_size)
@@ -32,7 +24,7 @@ StackPool::StackPool(std::size_t stack_size)
 StackPool::~StackPool() {
     for (auto& stack : free_) {
         void* base = static_cast<char*>(stack.sp) - stack.size;
-        ::munmap(static_cast<char*>(base) - page_size(), stack.size + page_size());
+        ::munmap(static_cast<char*>(base) - page_size(), stack_size_ + page_size());
     }
 }
 
@@ -59,30 +51,87 @@ void StackPool::deallocate(boost::context::stack_context& stack) noexcept {
     free_.push_back(stack);
 }
 
-Fiber::Fiber(StackPool& stacks, std::function<void()> body) : body_(std::move(body)) {
-    self_ = boost::context::fiber(
-        std::allocator_arg, PooledStackAllocator{&stacks},
-        [this](boost::context::fiber&& caller) {
-            caller_ = std::move(caller);
-            body_();
-            finished_ = true;
-            return std::move(caller_);
-        });
+namespace {
+
+namespace fcontext = boost::context::detail;
+
+// The message a switch passes to the context it arrives in.
+struct Arrival {
+    Context* leaving;  // where the arriving side stores the leaving context
+    Fiber* fiber;      // the fiber switched to (read by a fiber's first start)
+};
+
+// Stores the context that switched here where it asked to be kept.
+fcontext::transfer_t settle(fcontext::transfer_t arrival) {
+    *static_cast<Arrival*>(arrival.data)->leaving = arrival.fctx;
+    return arrival;
+}
+
+// Switches to `target`, keeping the leaving context in *leaving; returns
+// when some context switches back to it.
+void transfer(Context& target, Context* leaving, Fiber* fiber = nullptr) {
+    Arrival arrival{leaving, fiber};
+    Context to = target;
+    target = nullptr;  // it runs now
+    settle(fcontext::jump_fcontext(to, &arrival));
+}
+
+}  // namespace
+
+Fiber::Fiber(StackPool& stacks) : stacks_(stacks), stack_(stacks.allocate()) {
+    self_ = fcontext::make_fcontext(stack_.sp, stack_.size, &Fiber::main_loop);
+}
+
+// The fiber's own code: runs bodies one after another.  It never returns
+// (a context function must not): at the end it switches away for good.
+void Fiber::main_loop(fcontext::transfer_t first) {
+    Fiber* self = static_cast<Arrival*>(first.data)->fiber;
+    settle(first);
+    while (!self->quit_) {
+        self->entry_(self->argument_);
+        self->finished_ = true;
+        // Parked until start() and resume() give it the next body, or the
+        // destructor ends it.
+        self->suspend();
+    }
+    Context ended = nullptr;
+    transfer(*self->return_to_, &ended);
 }
 
 Fiber::~Fiber() {
-    // A fiber is destroyed only after its body returned; the engine unwinds
-    // unfinished bodies with its abort exception before that.
-    if (self_)
+    // The engine unwinds every body before its fiber goes; a body still
+    // running here would be cut off without its destructors.
+    if (!finished_)
         std::abort();
+    if (self_ != nullptr) {
+        quit_ = true;
+        Context here = nullptr;
+        return_to_ = &here;
+        transfer(self_, &here, this);
+    }
+    stacks_.deallocate(stack_);
 }
 
-void Fiber::resume() {
-    self_ = std::move(self_).resume();
+void Fiber::start(Entry entry, void* argument) {
+    if (!finished_)
+        std::abort();
+    entry_ = entry;
+    argument_ = argument;
+    finished_ = false;
+}
+
+void Fiber::resume(Context& from) {
+    return_to_ = &from;
+    transfer(self_, &from, this);
 }
 
 void Fiber::suspend() {
-    caller_ = std::move(caller_).resume();
+    transfer(*return_to_, &self_);
+}
+
+void Fiber::hand_over(Fiber& next) {
+    next.return_to_ = return_to_;
+    transfer(next.self_, &self_, &next);
 }
 
 }  // namespace checker

@@ -9,7 +9,6 @@
 #pragma once
 
 #include <memory>
-#include <span>
 #include <string>
 #include <string_view>
 
@@ -27,7 +26,7 @@ inline constexpr ThreadId stop_diverged = -2;   // a replay no longer fits its d
 
 struct SchedulingPoint {
     int depth = 0;                      // index of the step about to be taken
-    std::span<const ThreadId> enabled;  // ascending, never empty
+    ThreadSet enabled;                  // never empty
     ThreadId previous = -1;             // thread of the previous step
     bool previous_enabled = false;      // switching away from it is a preemption
     int preemptions = 0;                // preemptions so far in this execution

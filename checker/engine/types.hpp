@@ -2,6 +2,7 @@
 //
 // Types defined here:
 //   SourceLoc      a caller's file, line and function (repository-relative)
+//   ThreadSet      a set of thread ids, as a bit mask (ascending iteration)
 //   ObjectKind     what a tracked object is (mutex, condvar, atomic, cell, ...)
 //   OpKind         the operation a step performs
 //   Step           one recorded step: thread, operation, objects, location
@@ -26,13 +27,17 @@
 // broadcast moves a blocked thread to ready with reacquire pending.
 #pragma once
 
+#include <bit>
+#include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <source_location>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "checker/engine/decision.hpp"
+#include "checker/engine/small_vector.hpp"
 
 namespace checker {
 
@@ -40,14 +45,84 @@ using ThreadId = int;
 using ObjectId = int;
 inline constexpr int max_threads_per_execution = 64;
 
-struct SourceLoc {
-    const char* file = "";
-    unsigned line = 0;
-    const char* function = "";
+// One pointer wide, so that it travels in a register: every operation of
+// a model thread passes one down to the step it records.
+class SourceLoc {
+public:
+    constexpr SourceLoc() = default;
+    static SourceLoc from(const std::source_location& loc) { return SourceLoc(loc); }
 
-    static SourceLoc from(const std::source_location& loc) {
-        return SourceLoc{loc.file_name(), loc.line(), loc.function_name()};
+    const char* file() const { return where_.file_name(); }
+    unsigned line() const { return static_cast<unsigned>(where_.line()); }
+    const char* function() const { return where_.function_name(); }
+    // False for the empty location (a destructor has no caller location).
+    bool known() const { return where_.line() != 0; }
+
+private:
+    explicit SourceLoc(const std::source_location& where) : where_(where) {}
+    std::source_location where_;
+};
+
+// A set of thread ids below max_threads_per_execution, iterated in
+// ascending order.  A scheduling point's enabled threads are one.
+class ThreadSet {
+public:
+    using Mask = std::uint64_t;
+
+    constexpr ThreadSet() = default;
+    constexpr explicit ThreadSet(Mask mask) : mask_(mask) {}
+
+    class iterator {
+    public:
+        using iterator_category = std::forward_iterator_tag;
+        using value_type = ThreadId;
+        using difference_type = std::ptrdiff_t;
+        using pointer = const ThreadId*;
+        using reference = ThreadId;
+
+        constexpr iterator() = default;
+        constexpr explicit iterator(Mask rest) : rest_(rest) {}
+        ThreadId operator*() const { return static_cast<ThreadId>(std::countr_zero(rest_)); }
+        iterator& operator++() {
+            rest_ &= rest_ - 1;
+            return *this;
+        }
+        iterator operator++(int) {
+            iterator before = *this;
+            ++*this;
+            return before;
+        }
+        friend bool operator==(iterator a, iterator b) { return a.rest_ == b.rest_; }
+
+    private:
+        Mask rest_ = 0;
+    };
+
+    iterator begin() const { return iterator(mask_); }
+    iterator end() const { return iterator(0); }
+    Mask mask() const { return mask_; }
+    bool empty() const { return mask_ == 0; }
+    std::size_t size() const { return static_cast<std::size_t>(std::popcount(mask_)); }
+    bool contains(ThreadId thread) const {
+        return thread >= 0 && thread < max_threads_per_execution && ((mask_ >> thread) & 1) != 0;
     }
+    void insert(ThreadId thread) { mask_ |= Mask{1} << thread; }
+    void erase(ThreadId thread) { mask_ &= ~(Mask{1} << thread); }
+    void clear() { mask_ = 0; }
+    // The lowest thread id; the set must not be empty.
+    ThreadId front() const { return static_cast<ThreadId>(std::countr_zero(mask_)); }
+    // The index-th thread id in ascending order; index must be below size().
+    ThreadId operator[](std::size_t index) const {
+        Mask rest = mask_;
+        for (; index > 0; --index)
+            rest &= rest - 1;
+        return static_cast<ThreadId>(std::countr_zero(rest));
+    }
+
+    friend bool operator==(ThreadSet a, ThreadSet b) { return a.mask_ == b.mask_; }
+
+private:
+    Mask mask_ = 0;
 };
 
 enum class ObjectKind : std::uint8_t { mutex, condvar, atomic, cell };
@@ -75,14 +150,18 @@ enum class OpKind : std::uint8_t {
 std::string_view to_string(OpKind kind);
 
 struct Step {
+    // User-provided, so that a new step is not zeroed before its members
+    // get their initial values (the engine records one per step).
+    Step() {}
+
     int index = 0;
     ThreadId thread = 0;
     OpKind op = OpKind::yield;
     ObjectId object = -1;   // the main object (mutex, condvar, atomic)
     ObjectId object2 = -1;  // the mutex of a wait or pause; the target of a join
     SourceLoc loc;
-    std::vector<ThreadId> enabled;   // the threads that could have run (alternatives)
-    std::vector<Decision> choices;   // decisions taken inside this step
+    ThreadSet enabled;               // the threads that could have run (alternatives)
+    SmallVector<Decision, 2> choices;  // decisions taken inside this step
     int enabled_by = -1;  // the step that woke, spawned or ended what this step needed
     bool preemption = false;
     ThreadId spawned = -1;  // for a successful spawn: the new thread
@@ -90,6 +169,10 @@ struct Step {
 };
 
 struct ThreadInfo {
+    // User-provided, so that a new entry is not zeroed before its members
+    // get their initial values.
+    ThreadInfo() {}
+
     std::string name;         // stable: "main", "main/1", "main/1/2", ...
     std::string given_name;   // the name passed at creation, if any
     ThreadId parent = -1;
@@ -97,6 +180,8 @@ struct ThreadInfo {
 };
 
 struct ObjectInfo {
+    ObjectInfo() {}  // as ThreadInfo's
+
     ObjectKind kind = ObjectKind::cell;
     std::string name;   // "<given name>#<id>"
     ThreadId creator = -1;

@@ -1,9 +1,11 @@
-// VectorClock: a happens-before clock with one entry per thread.
+// VectorClock: a happens-before clock with one entry per thread.  Up to 8
+// threads it lives inside the object (no heap allocation).
 #pragma once
 
 #include <algorithm>
 #include <cstdint>
-#include <vector>
+
+#include "checker/engine/small_vector.hpp"
 
 namespace checker {
 
@@ -16,7 +18,12 @@ public:
         grow(thread);
         entries_[thread] = value;
     }
-    void tick(int thread) { set(thread, get(thread) + 1); }
+    [[gnu::always_inline]] void tick(int thread) {
+        if (thread < static_cast<int>(entries_.size())) [[likely]]
+            ++entries_[thread];
+        else
+            set(thread, 1);
+    }
     void join(const VectorClock& other) {
         if (other.entries_.size() > entries_.size())
             entries_.resize(other.entries_.size(), 0);
@@ -30,7 +37,7 @@ private:
         if (thread >= static_cast<int>(entries_.size()))
             entries_.resize(thread + 1, 0);
     }
-    std::vector<std::uint32_t> entries_;
+    SmallVector<std::uint32_t, 8> entries_;
 };
 
 }  // namespace checker

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <cstring>
 #include <exception>
 #include <new>
@@ -41,7 +42,8 @@ struct platform {
     public:
         mutex(vtp::mutex_kind kind, const char* name, location loc = location::current())
             : id_(Execution::require_current("mutex creation")
-                      .create_object(ObjectKind::mutex, name, loc_of(loc), this)),
+                      .create_object(ObjectKind::mutex, name, loc_of(loc),
+                                     reinterpret_cast<std::uintptr_t>(this))),
               kind_(kind) {}
         ~mutex() {
             if (Execution* execution = Execution::current())
@@ -72,7 +74,8 @@ struct platform {
     public:
         explicit condvar(const char* name, location loc = location::current())
             : id_(Execution::require_current("condvar creation")
-                      .create_object(ObjectKind::condvar, name, loc_of(loc), this)) {}
+                      .create_object(ObjectKind::condvar, name, loc_of(loc),
+                                     reinterpret_cast<std::uintptr_t>(this))) {}
         ~condvar() {
             if (Execution* execution = Execution::current())
                 execution->destroy_object(id_, SourceLoc{});

@@ -4,7 +4,7 @@
 
 namespace checker::sim {
 
-ThreadId spawn(std::function<void()> body, const char* name, int cpu, std::source_location loc) {
+ThreadId spawn(ThreadBody body, const char* name, int cpu, std::source_location loc) {
     Execution& execution = Execution::require_current("spawn");
     bool bound = cpu >= 0;
     int where = bound ? cpu : execution.current_thread()->cpu;

@@ -3,7 +3,6 @@
 // only the code under test (through platform::thread_create) does.
 #pragma once
 
-#include <functional>
 #include <source_location>
 #include <string_view>
 
@@ -12,7 +11,7 @@
 namespace checker::sim {
 
 // Starts a client thread; returns its id for join().
-ThreadId spawn(std::function<void()> body, const char* name = "", int cpu = -1,
+ThreadId spawn(ThreadBody body, const char* name = "", int cpu = -1,
                std::source_location loc = std::source_location::current());
 void join(ThreadId thread, std::source_location loc = std::source_location::current());
 // A scheduling point with no object.

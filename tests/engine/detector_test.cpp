@@ -67,8 +67,8 @@ TEST_CASE("check hook: failure reported with its expression and line") {
     REQUIRE(violation.has_value());
     CHECK(violation->property == "check_failed");
     CHECK(contains(violation->message, "value == 2"));
-    CHECK(contains(violation->loc.file, "tests/engine/detector_test.cpp"));
-    CHECK(violation->loc.line == static_cast<unsigned>(counter_check_line));
+    CHECK(contains(violation->loc.file(), "tests/engine/detector_test.cpp"));
+    CHECK(violation->loc.line() == static_cast<unsigned>(counter_check_line));
     CHECK(violation->threads == std::vector<ThreadId>{0});
 
     CHECK(violations_of(counter_program(false)).empty());
@@ -144,7 +144,7 @@ TEST_CASE("deadlock: report lists every blocked thread") {
     CHECK(contains(message, "main/1 waits to lock b#1 held by main/2 at tests/engine/detector_test.cpp:"));
     CHECK(contains(message, "main/2 waits to lock a#0 held by main/1 at tests/engine/detector_test.cpp:"));
     CHECK(violation->threads == std::vector<ThreadId>{0, 1, 2});
-    CHECK(contains(violation->loc.file, "tests/engine/detector_test.cpp"));
+    CHECK(contains(violation->loc.file(), "tests/engine/detector_test.cpp"));
 
     CHECK(violations_of(opposite_orders(false)).empty());
 }

@@ -20,7 +20,7 @@ namespace {
 std::string describe_step(const checker::Step& step) {
     std::string text = fmt::format("{} {} t{} o{} o{} {}:{} {} enabled", step.index,
                                    checker::to_string(step.op), step.thread, step.object,
-                                   step.object2, step.loc.file, step.loc.line, step.loc.function);
+                                   step.object2, step.loc.file(), step.loc.line(), step.loc.function());
     for (checker::ThreadId thread : step.enabled)
         text += fmt::format(" {}", thread);
     text += fmt::format(" by {} preempt {} spawned {} result {}", step.enabled_by, step.preemption,
@@ -41,7 +41,7 @@ std::vector<std::string> describe_steps(const std::vector<checker::Step>& steps)
 std::string describe_violation(const checker::Violation& violation) {
     std::string text = fmt::format("{} {} step {} at {}:{}: {} threads",
                                    checker::to_string(violation.kind), violation.property,
-                                   violation.step, violation.loc.file, violation.loc.line,
+                                   violation.step, violation.loc.file(), violation.loc.line(),
                                    violation.message);
     for (checker::ThreadId thread : violation.threads)
         text += fmt::format(" {}", thread);

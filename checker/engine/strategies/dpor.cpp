@@ -45,10 +45,18 @@
 // Sleep sets (tree.cpp) stop the search from re-entering an order it has
 // already covered; an execution in which every enabled thread sleeps is
 // cut short and still counted.
+//
+// The analysis is incremental.  An execution repeats the steps of the
+// previous one up to the node where it branched, so the events of those
+// steps, and the races among them, are the same as before.  Their events
+// are kept, and only pairs whose later step is new are examined: adding a
+// backtrack point for an old pair again would change nothing, because
+// backtrack and sleep sets only grow while their node is on the stack.
 #include <algorithm>
 #include <bit>
 #include <vector>
 
+#include "checker/engine/small_vector.hpp"
 #include "checker/engine/strategies/strategies.hpp"
 #include "checker/engine/strategies/tree.hpp"
 
@@ -81,7 +89,7 @@ private:
         std::uint32_t index;  // position in its thread, from 1
         OpKind op;
         Footprint footprint;
-        std::vector<std::uint32_t> clock;  // by thread id
+        SmallVector<std::uint32_t, 8> clock;  // by thread id
     };
 
     // True if event a happens before event b (or is b).
@@ -170,6 +178,7 @@ private:
         // For a timer start, the step that ended its timer: the firing, or
         // the signal that woke the waiter.  The number of steps if none did.
         std::vector<int> timer_end;
+        std::vector<int> next_of_thread;
     };
 
     // Appends the event of one transition, computes its clock and adds a
@@ -181,7 +190,7 @@ private:
         int j = static_cast<int>(events_.size());
         events_.push_back(Event{thread, scan.count_of_thread[thread] + 1, op, footprint, {}});
         Event& event = events_.back();
-        event.clock.assign(thread_count, 0);
+        event.clock.resize(thread_count, 0);
 
         std::vector<int>& predecessors = scan.predecessors;
         predecessors.clear();
@@ -190,13 +199,25 @@ private:
         if (enabled_by >= 0 && enabled_by < j)
             predecessors.push_back(enabled_by);
         std::size_t ordered = predecessors.size();
-        for (int i = 0; i < j; ++i) {
-            if (events_[i].thread != thread && dependent(events_[i].footprint, footprint))
-                predecessors.push_back(i);
+        // The dependent earlier events of other threads, in index order:
+        // only events that touch one of this footprint's objects can be.
+        const std::uint64_t stamp = ++stamp_;
+        for (int x = 0; x < footprint.count; ++x) {
+            for (int i : events_touching(footprint.accesses[x].object)) {
+                if (i < j && events_[i].thread != thread && marked_[i] != stamp &&
+                    dependent(events_[i].footprint, footprint)) {
+                    marked_[i] = stamp;
+                    predecessors.push_back(i);
+                }
+            }
         }
+        std::sort(predecessors.begin() + static_cast<std::ptrdiff_t>(ordered), predecessors.end());
         for (int p : predecessors) {
+            // An event kept from an earlier analysis may have a shorter
+            // clock: the threads created since are 0 in it.
             const auto& other = events_[p].clock;
-            for (int t = 0; t < thread_count; ++t)
+            int known = std::min(thread_count, static_cast<int>(other.size()));
+            for (int t = 0; t < known; ++t)
                 event.clock[t] = std::max(event.clock[t], other[t]);
         }
         event.clock[thread] = event.index;
@@ -269,12 +290,13 @@ private:
         const auto& steps = execution.steps();
         int n = static_cast<int>(std::min(steps.size(), stack_.size()));
         int thread_count = static_cast<int>(execution.threads().size());
-        Scan scan;
+        Scan& scan = scan_;
         scan.last_of_thread.assign(thread_count, -1);
         scan.count_of_thread.assign(thread_count, 0);
         scan.last_acquisition.assign(execution.objects().size(), -1);
         scan.timer_end.assign(n, n);
-        std::vector<int> next_of_thread(thread_count, -1);
+        std::vector<int>& next_of_thread = scan.next_of_thread;
+        next_of_thread.assign(thread_count, -1);
         for (int k = n - 1; k >= 0; --k) {
             const Step& step = steps[k];
             int next = next_of_thread[step.thread];
@@ -284,19 +306,35 @@ private:
                                         : next;
             next_of_thread[step.thread] = k;
         }
-        events_.clear();
+        // The steps before first_new_ are the previous execution's.
+        int kept = std::min({first_new_, static_cast<int>(events_.size()), n});
+        events_.resize(kept);
+        for (auto& touching : by_object_) {
+            while (!touching.empty() && touching.back() >= kept)
+                touching.pop_back();
+        }
+        if (marked_.size() < static_cast<std::size_t>(n))
+            marked_.resize(n, 0);
 
         for (int j = 0; j < n; ++j) {
             const Step& step = steps[j];
-            analyse_event(execution, scan, step.thread, step.op, step.object,
-                          Execution::step_footprint(step), step.enabled_by);
+            if (j >= kept) {
+                const Footprint footprint = Execution::step_footprint(step);
+                analyse_event(execution, scan, step.thread, step.op, step.object, footprint,
+                              step.enabled_by);
+                for (int x = 0; x < footprint.count; ++x) {
+                    auto& touching = events_touching(footprint.accesses[x].object);
+                    if (touching.empty() || touching.back() != j)
+                        touching.push_back(j);
+                }
+            }
             ++scan.count_of_thread[step.thread];
             if (is_acquisition(step.op) && step.object >= 0)
                 scan.last_acquisition[step.object] = j;
             scan.last_of_thread[step.thread] = j;
         }
 
-        add_disabled_wakeups(execution, n);
+        add_disabled_wakeups(execution, n, std::max(kept - 1, 0));
 
         // 4. An execution stopped by a violation or a bound never ran the
         //    transitions its threads had pending; they race like steps, so
@@ -335,9 +373,11 @@ private:
     //    with an earlier deadline starts, or the bound's last timeout or
     //    spurious wakeup goes to another thread.  That wakeup never runs in
     //    this execution, so no race shows it, and it gets a branch there.
-    void add_disabled_wakeups(const Execution& execution, int n) {
+    //    Nodes before `from` are followed by the same node as in the
+    //    previous execution, which gave them their branches already.
+    void add_disabled_wakeups(const Execution& execution, int n, int from) {
         const auto& pending = execution.pending_at_stop();
-        for (int k = 0; k < n; ++k) {
+        for (int k = from; k < n; ++k) {
             Node& node = stack_[k];
             for (Mask rest = node.enabled_mask & ~bit(node.chosen); rest != 0; rest &= rest - 1) {
                 ThreadId thread = static_cast<ThreadId>(std::countr_zero(rest));
@@ -388,7 +428,22 @@ private:
         return true;
     }
 
+    // The events that touch an object, in index order: the clock's in slot
+    // 0, the thread table's in slot 1, object id k's in slot k + 3.
+    std::vector<int>& events_touching(ObjectId object) {
+        auto slot = static_cast<std::size_t>(object - clock_object);
+        if (slot >= by_object_.size())
+            by_object_.resize(slot + 1);
+        return by_object_[slot];
+    }
+
     std::vector<Event> events_;
+    std::vector<std::vector<int>> by_object_;
+    // By event: the stamp of the last analyse_event() call that listed it
+    // as a predecessor (each call takes a new one).
+    std::vector<std::uint64_t> marked_;
+    std::uint64_t stamp_ = 0;
+    Scan scan_;  // reused from execution to execution
 };
 
 }  // namespace

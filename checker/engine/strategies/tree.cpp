@@ -32,6 +32,7 @@ bool TreeStrategy::begin_execution() {
             if (decision.value + 1 < decision.alternatives) {
                 ++decision.value;
                 node.choices.resize(i + 1);
+                first_new_ = static_cast<int>(stack_.size()) - 1;
                 return true;
             }
         }
@@ -44,6 +45,7 @@ bool TreeStrategy::begin_execution() {
         if (candidates != 0) {
             node.chosen = static_cast<ThreadId>(std::countr_zero(candidates));
             node.choices.clear();
+            first_new_ = static_cast<int>(stack_.size()) - 1;
             return true;
         }
         // 3. Nothing left at this node.
@@ -52,35 +54,44 @@ bool TreeStrategy::begin_execution() {
     return false;
 }
 
+namespace {
+
+[[noreturn]] void throw_nondeterministic(int depth) {
+    throw std::logic_error(fmt::format(
+        "the program is not deterministic: at step {} the enabled threads differ from an "
+        "earlier execution with the same decisions (it may depend on real time, addresses or "
+        "state kept across executions)",
+        depth));
+}
+
+}  // namespace
+
 ThreadId TreeStrategy::pick_thread(const SchedulingPoint& point) {
     depth_ = point.depth;
-    if (depth_ < static_cast<int>(stack_.size())) {
-        Node& node = stack_[depth_];
-        Mask enabled = 0;
-        for (ThreadId thread : point.enabled)
-            enabled |= bit(thread);
-        if (enabled != node.enabled_mask)
-            throw std::logic_error(fmt::format(
-                "the program is not deterministic: at step {} the enabled threads differ from "
-                "an earlier execution with the same decisions (it may depend on real time, "
-                "addresses or state kept across executions)",
-                depth_));
-        node.choice_cursor = 0;
-        return node.chosen;
-    }
+    if (depth_ >= static_cast<int>(stack_.size()))
+        return extend(point);
+    // A step that repeats the previous execution's.
+    Node& node = stack_[depth_];
+    if (point.enabled.mask() != node.enabled_mask)
+        throw_nondeterministic(depth_);
+    node.choice_cursor = 0;
+    return node.chosen;
+}
 
+// A step deeper than the previous execution went: a new node.
+ThreadId TreeStrategy::extend(const SchedulingPoint& point) {
     Node node;
-    node.enabled.assign(point.enabled.begin(), point.enabled.end());
-    for (ThreadId thread : point.enabled)
-        node.enabled_mask |= bit(thread);
+    node.enabled_mask = point.enabled.mask();
     node.previous = point.previous;
     node.previous_enabled = point.previous_enabled;
     node.preemptions = point.preemptions;
-    const Execution& execution = *point.execution;
-    int thread_count = static_cast<int>(execution.threads().size());
-    node.footprints.resize(thread_count);
-    for (ThreadId thread = 0; thread < thread_count; ++thread)
-        node.footprints[thread] = execution.next_footprint(thread);
+    if (reduce_) {
+        const Execution& execution = *point.execution;
+        int thread_count = static_cast<int>(execution.threads().size());
+        node.footprints.resize(thread_count);
+        for (ThreadId thread = 0; thread < thread_count; ++thread)
+            node.footprints[thread] = execution.next_footprint(thread);
+    }
 
     if (reduce_ && !stack_.empty()) {
         // A thread sleeps on here if it slept (or was already explored) at

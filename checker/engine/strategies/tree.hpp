@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "checker/engine/execution.hpp"
+#include "checker/engine/small_vector.hpp"
 #include "checker/engine/strategy.hpp"
 
 namespace checker {
@@ -42,9 +43,11 @@ protected:
     static Mask bit(ThreadId thread) { return Mask{1} << thread; }
 
     struct Node {
-        std::vector<ThreadId> enabled;
+        // User-provided, so that a new node is not zeroed as a whole first.
+        Node() {}
+
         Mask enabled_mask = 0;
-        std::vector<Footprint> footprints;  // indexed by thread id
+        SmallVector<Footprint, 8> footprints;  // indexed by thread id; DPOR only
         Mask backtrack = 0;
         Mask done = 0;
         Mask sleep = 0;
@@ -56,6 +59,7 @@ protected:
         int preemptions = 0;
     };
 
+    ThreadId extend(const SchedulingPoint& point);
     // Threads the preemption bound allows at a node.
     Mask allowed_by_bound(const Node& node, Mask candidates) const;
     // Race analysis of DPOR; plain DFS does nothing here.
@@ -64,6 +68,9 @@ protected:
     const Options& options_;
     bool reduce_;
     std::vector<Node> stack_;
+    // The steps before this depth are those of the previous execution: the
+    // node there took another branch (0 for the first execution).
+    int first_new_ = 0;
     int depth_ = -1;
     bool started_ = false;
     std::int64_t bound_pruned_ = 0;
