@@ -183,6 +183,21 @@ Workspace::Workspace() {
 }
 Workspace::~Workspace() = default;
 
+// Calls f(table, lent) for each per-execution table and the workspace's
+// table of the same kind.
+template <typename F>
+void Execution::for_each_table(F f) {
+    f(threads_, workspace_.threads_);
+    f(thread_info_, workspace_.thread_info_);
+    f(unstarted_, workspace_.unstarted_);
+    f(object_info_, workspace_.object_info_);
+    f(object_state_, workspace_.object_state_);
+    f(object_address_, workspace_.object_address_);
+    f(allocations_, workspace_.allocations_);
+    f(steps_, workspace_.steps_);
+    f(decisions_, workspace_.decisions_);
+}
+
 Execution::Execution(const Program& program, const Options& options, Strategy& strategy,
                      Workspace& workspace)
     : program_(program), options_(options), strategy_(strategy), workspace_(workspace) {
@@ -191,15 +206,7 @@ Execution::Execution(const Program& program, const Options& options, Strategy& s
             "a Workspace serves one execution at a time, and another execution is using it");
     workspace.lent_ = true;
     // Borrow the tables (empty, with the capacity of earlier executions).
-    threads_.swap(workspace.threads_);
-    thread_info_.swap(workspace.thread_info_);
-    unstarted_.swap(workspace.unstarted_);
-    object_info_.swap(workspace.object_info_);
-    object_state_.swap(workspace.object_state_);
-    object_address_.swap(workspace.object_address_);
-    allocations_.swap(workspace.allocations_);
-    steps_.swap(workspace.steps_);
-    decisions_.swap(workspace.decisions_);
+    for_each_table([](auto& mine, auto& lent) { mine.swap(lent); });
 }
 
 Execution::~Execution() {
@@ -209,24 +216,11 @@ Execution::~Execution() {
     // records and their fibers stay in the workspace.
     for (ThreadRecord* record : threads_)
         record->body = nullptr;
-    threads_.clear();
-    thread_info_.clear();
-    unstarted_.clear();
-    object_info_.clear();
-    object_state_.clear();
-    object_address_.clear();
-    allocations_.clear();
-    steps_.clear();
-    decisions_.clear();
-    threads_.swap(workspace_.threads_);
-    thread_info_.swap(workspace_.thread_info_);
-    unstarted_.swap(workspace_.unstarted_);
-    object_info_.swap(workspace_.object_info_);
-    object_state_.swap(workspace_.object_state_);
-    object_address_.swap(workspace_.object_address_);
-    allocations_.swap(workspace_.allocations_);
-    steps_.swap(workspace_.steps_);
-    decisions_.swap(workspace_.decisions_);
+    // Give the tables back, empty, keeping their capacity.
+    for_each_table([](auto& mine, auto& lent) {
+        mine.clear();
+        mine.swap(lent);
+    });
     workspace_.lent_ = false;
 }
 
@@ -373,14 +367,14 @@ void Execution::throw_not_enabled(ThreadId chosen, int depth) {
 }
 
 // Ends the step just taken: runs the threads it created up to their first
-// scheduling point, and shows the step to the observers.  `here` is the
+// scheduling point, and shows the step to the observers.  `caller` is the
 // context this runs in (the loop's, or that of the thread that ended the
 // step), which the new threads give control back to.
-void Execution::end_step_work(Context& here) {
+void Execution::end_step_work(Context& caller) {
     while (!unstarted_.empty() && running_on()) {
         ThreadId thread = unstarted_.front();
         unstarted_.erase(unstarted_.begin());
-        start_thread(thread, here);
+        start_thread(thread, caller);
     }
     if (!violation_ && cut_ == CutReason::none) {
         for (auto& observer : observers_)

@@ -406,11 +406,11 @@ private:
     [[gnu::always_inline]] ThreadId begin_step();
     [[gnu::cold, gnu::noinline]] void report_step_bound(ThreadSet enabled);
     [[noreturn]] static void throw_not_enabled(ThreadId chosen, int depth);
-    void end_step(Context& here) {
+    void end_step(Context& caller) {
         if (!unstarted_.empty() || !observers_.empty())
-            end_step_work(here);
+            end_step_work(caller);
     }
-    void end_step_work(Context& here);
+    void end_step_work(Context& caller);
     [[noreturn]] static void throw_outside(const char* operation);
     void run_thread(ThreadId thread);
     ThreadRecord& add_thread();
@@ -470,6 +470,8 @@ private:
     // Built from the steps when asked for (decisions()), so that a step
     // does not record its thread decision twice.
     mutable DecisionList decisions_;
+    template <typename F>
+    void for_each_table(F f);
 
     ThreadId running_ = -1;
     ThreadId previous_ = -1;

@@ -105,9 +105,9 @@ Fiber::~Fiber() {
         std::abort();
     if (self_ != nullptr) {
         quit_ = true;
-        Context here = nullptr;
-        return_to_ = &here;
-        transfer(self_, &here, this);
+        Context ending = nullptr;
+        return_to_ = &ending;
+        transfer(self_, &ending, this);
     }
     stacks_.deallocate(stack_);
 }

@@ -49,7 +49,7 @@
 // The analysis is incremental.  An execution repeats the steps of the
 // previous one up to the node where it branched, so the events of those
 // steps, and the races among them, are the same as before.  Their events
-// are kept, and only pairs whose later step is new are examined: adding a
+// are reused, and only pairs whose later step is new are examined: adding a
 // backtrack point for an old pair again would change nothing, because
 // backtrack and sleep sets only grow while their node is on the stack.
 #include <algorithm>
@@ -213,7 +213,7 @@ private:
         }
         std::sort(predecessors.begin() + static_cast<std::ptrdiff_t>(ordered), predecessors.end());
         for (int p : predecessors) {
-            // An event kept from an earlier analysis may have a shorter
+            // An event reused from an earlier analysis may have a shorter
             // clock: the threads created since are 0 in it.
             const auto& other = events_[p].clock;
             int known = std::min(thread_count, static_cast<int>(other.size()));
@@ -307,10 +307,10 @@ private:
             next_of_thread[step.thread] = k;
         }
         // The steps before first_new_ are the previous execution's.
-        int kept = std::min({first_new_, static_cast<int>(events_.size()), n});
-        events_.resize(kept);
+        int reused = std::min({first_new_, static_cast<int>(events_.size()), n});
+        events_.resize(reused);
         for (auto& touching : by_object_) {
-            while (!touching.empty() && touching.back() >= kept)
+            while (!touching.empty() && touching.back() >= reused)
                 touching.pop_back();
         }
         if (marked_.size() < static_cast<std::size_t>(n))
@@ -318,7 +318,7 @@ private:
 
         for (int j = 0; j < n; ++j) {
             const Step& step = steps[j];
-            if (j >= kept) {
+            if (j >= reused) {
                 const Footprint footprint = Execution::step_footprint(step);
                 analyse_event(execution, scan, step.thread, step.op, step.object, footprint,
                               step.enabled_by);
@@ -334,7 +334,7 @@ private:
             scan.last_of_thread[step.thread] = j;
         }
 
-        add_disabled_wakeups(execution, n, std::max(kept - 1, 0));
+        add_disabled_wakeups(execution, n, std::max(reused - 1, 0));
 
         // 4. An execution stopped by a violation or a bound never ran the
         //    transitions its threads had pending; they race like steps, so
