@@ -179,7 +179,33 @@ private:
         // the signal that woke the waiter.  The number of steps if none did.
         std::vector<int> timer_end;
         std::vector<int> next_of_thread;
+        // By object slot (object_slot()) and thread: the thread's last event
+        // that touched the object, and its last one that wrote or
+        // synchronised on it.  Only these can be a step's nearest dependent
+        // predecessors in their thread, because clocks grow along a thread.
+        int thread_count = 0;
+        std::vector<int> last_touch;
+        std::vector<int> last_write;
     };
+
+    // The index of an object in Scan's per-object tables: the clock in 0,
+    // the thread table in 1, object id k in k + 3.
+    static std::size_t object_slot(ObjectId object) {
+        return static_cast<std::size_t>(object - clock_object);
+    }
+
+    // Records event j in scan's tables of last accesses.
+    void note_accesses(Scan& scan, int j) const {
+        const Event& event = events_[j];
+        for (int x = 0; x < event.footprint.count; ++x) {
+            const Access& access = event.footprint.accesses[x];
+            std::size_t at = object_slot(access.object) * scan.thread_count +
+                             static_cast<std::size_t>(event.thread);
+            scan.last_touch[at] = j;
+            if (access.mode != AccessMode::read)
+                scan.last_write[at] = j;
+        }
+    }
 
     // Appends the event of one transition, computes its clock and adds a
     // backtrack point for each of its races.  The caller commits it to scan
@@ -199,13 +225,19 @@ private:
         if (enabled_by >= 0 && enabled_by < j)
             predecessors.push_back(enabled_by);
         std::size_t ordered = predecessors.size();
-        // The dependent earlier events of other threads, in index order:
-        // only events that touch one of this footprint's objects can be.
+        // The dependent earlier events of other threads, in index order.  Of
+        // each thread only the last event that conflicts with each access is
+        // taken: an earlier one happens before it, so it adds nothing to the
+        // clock and cannot race with j immediately.
         const std::uint64_t stamp = ++stamp_;
         for (int x = 0; x < footprint.count; ++x) {
-            for (int i : events_touching(footprint.accesses[x].object)) {
-                if (i < j && events_[i].thread != thread && marked_[i] != stamp &&
-                    dependent(events_[i].footprint, footprint)) {
+            const Access& access = footprint.accesses[x];
+            const std::vector<int>& last =
+                access.mode == AccessMode::read ? scan.last_write : scan.last_touch;
+            std::size_t row = object_slot(access.object) * scan.thread_count;
+            for (int other = 0; other < scan.thread_count; ++other) {
+                int i = last[row + static_cast<std::size_t>(other)];
+                if (i >= 0 && other != thread && marked_[i] != stamp) {
                     marked_[i] = stamp;
                     predecessors.push_back(i);
                 }
@@ -309,12 +341,14 @@ private:
         // The steps before first_new_ are the previous execution's.
         int reused = std::min({first_new_, static_cast<int>(events_.size()), n});
         events_.resize(reused);
-        for (auto& touching : by_object_) {
-            while (!touching.empty() && touching.back() >= reused)
-                touching.pop_back();
-        }
         if (marked_.size() < static_cast<std::size_t>(n))
             marked_.resize(n, 0);
+        scan.thread_count = thread_count;
+        std::size_t table_size =
+            object_slot(static_cast<ObjectId>(execution.objects().size())) *
+            static_cast<std::size_t>(thread_count);
+        scan.last_touch.assign(table_size, -1);
+        scan.last_write.assign(table_size, -1);
 
         for (int j = 0; j < n; ++j) {
             const Step& step = steps[j];
@@ -322,12 +356,8 @@ private:
                 const Footprint footprint = Execution::step_footprint(step);
                 analyse_event(execution, scan, step.thread, step.op, step.object, footprint,
                               step.enabled_by);
-                for (int x = 0; x < footprint.count; ++x) {
-                    auto& touching = events_touching(footprint.accesses[x].object);
-                    if (touching.empty() || touching.back() != j)
-                        touching.push_back(j);
-                }
             }
+            note_accesses(scan, j);
             ++scan.count_of_thread[step.thread];
             if (is_acquisition(step.op) && step.object >= 0)
                 scan.last_acquisition[step.object] = j;
@@ -428,17 +458,7 @@ private:
         return true;
     }
 
-    // The events that touch an object, in index order: the clock's in slot
-    // 0, the thread table's in slot 1, object id k's in slot k + 3.
-    std::vector<int>& events_touching(ObjectId object) {
-        auto slot = static_cast<std::size_t>(object - clock_object);
-        if (slot >= by_object_.size())
-            by_object_.resize(slot + 1);
-        return by_object_[slot];
-    }
-
     std::vector<Event> events_;
-    std::vector<std::vector<int>> by_object_;
     // By event: the stamp of the last analyse_event() call that listed it
     // as a predecessor (each call takes a new one).
     std::vector<std::uint64_t> marked_;
