@@ -75,8 +75,7 @@ public:
             return;
         vtp::probe_id id = probe_of(event);
         const vtp::probe_args& args = args_of(event);
-        coverage_->probes_fired.insert(event.name);
-        reach(event.name);
+        record_probe(event);
         switch (id) {
         case vtp::probe_id::thread__timeout: reach("worker_exit_by_timeout"); break;
         case vtp::probe_id::schedule__job__running: reach("schedule_of_running_job"); break;
@@ -110,6 +109,25 @@ public:
 
 private:
     void reach(const std::string& goal) { coverage_->goals_reached.insert(goal); }
+
+    // Adds the probe's name to the fired probes and the reached goals, once
+    // per code over the whole run.
+    void record_probe(const checker::Annotation& event) {
+        std::vector<bool>& recorded = coverage_->codes_recorded;
+        if (event.code < 0) {
+            coverage_->probes_fired.insert(event.name);
+            reach(event.name);
+            return;
+        }
+        auto code = static_cast<std::size_t>(event.code);
+        if (code >= recorded.size())
+            recorded.resize(code + 1, false);
+        if (recorded[code])
+            return;
+        coverage_->probes_fired.insert(event.name);
+        reach(event.name);
+        recorded[code] = true;
+    }
 
     Tracker& tracker_;
     std::shared_ptr<Coverage> coverage_;

@@ -35,6 +35,9 @@ struct RunContext;
 struct Coverage {
     std::set<std::string> goals_reached;
     std::set<std::string> probes_fired;
+    // By annotation code: the probe's name is in both sets already, so
+    // that a probe firing again costs no string insert.
+    std::vector<bool> codes_recorded;
 };
 
 // The names of the pool-specific properties, with their statements.

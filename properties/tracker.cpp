@@ -7,13 +7,11 @@ namespace properties {
 using vtp::probe_id;
 
 PoolRecord* Tracker::pool(const void* pool) {
-    auto it = pools_.find(pool);
-    return it == pools_.end() ? nullptr : &it->second;
+    return pools_.find(pool);
 }
 
 JobRecord* Tracker::job(const void* job) {
-    auto it = jobs_.find(job);
-    return it == jobs_.end() ? nullptr : &it->second;
+    return jobs_.find(job);
 }
 
 void Tracker::on_annotation(checker::Execution&, const checker::Annotation& event) {
@@ -105,24 +103,20 @@ void Property::violated(checker::Execution& execution, std::string message,
     execution.report(std::move(violation));
 }
 
-std::vector<const job_t*> Inspect::queue(const pool_t& pool) {
-    std::vector<const job_t*> jobs;
-    for (const job_t* it = pool.tp_jobs.peek().first; it != nullptr && jobs.size() < 1000;
-         it = it->job_entry.peek().next)
-        jobs.push_back(it);
-    return jobs;
-}
-
-std::vector<const vtp::threadpool_thread<P>*> Inspect::idle(const pool_t& pool) {
-    std::vector<const vtp::threadpool_thread<P>*> threads;
+void Inspect::idle(const pool_t& pool, std::vector<const vtp::threadpool_thread<P>*>& threads) {
+    // The limit ends the walk on a list with a cycle.
+    threads.clear();
     for (const vtp::threadpool_thread<P>* it = pool.tp_idle_threads.peek().first;
          it != nullptr && threads.size() < 1000; it = it->tpt_entry.peek().next)
         threads.push_back(it);
-    return threads;
 }
 
 bool Inspect::on_queue(const pool_t& pool, const job_t* job) {
-    for (const job_t* it : queue(pool)) {
+    // Walks the list in place, because properties ask this for every job
+    // at every step.  The limit ends the walk on a list with a cycle.
+    int seen = 0;
+    for (const job_t* it = pool.tp_jobs.peek().first; it != nullptr && seen < 1000;
+         it = it->job_entry.peek().next, ++seen) {
         if (it == job)
             return true;
     }

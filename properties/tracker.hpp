@@ -18,6 +18,8 @@
 //   destroyed job__destroy fired and no job__init since
 #pragma once
 
+#include <algorithm>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -51,22 +53,56 @@ struct JobRecord {
     int destroy_step = -1;
 };
 
+// Records by the address of what they describe, in address order like a
+// std::map.  An execution has a handful of pools and jobs, and properties
+// walk all of them at every step, so a sorted vector is cheaper than a tree.
+template <class Record>
+class AddressTable {
+public:
+    using Entry = std::pair<const void*, Record>;
+
+    Record* find(const void* key) {
+        auto it = lower_bound(key);
+        return it != entries_.end() && it->first == key ? &it->second : nullptr;
+    }
+    // Returns the record of key, added value-initialised if missing.
+    Record& operator[](const void* key) {
+        auto it = lower_bound(key);
+        if (it == entries_.end() || it->first != key)
+            it = entries_.insert(it, Entry{key, Record{}});
+        return it->second;
+    }
+    auto begin() const { return entries_.begin(); }
+    auto end() const { return entries_.end(); }
+    std::size_t size() const { return entries_.size(); }
+
+private:
+    typename std::vector<Entry>::iterator lower_bound(const void* key) {
+        return std::lower_bound(entries_.begin(), entries_.end(), key,
+                                [](const Entry& entry, const void* wanted) {
+                                    return std::less<const void*>()(entry.first, wanted);
+                                });
+    }
+
+    std::vector<Entry> entries_;
+};
+
 class Tracker : public checker::Observer {
 public:
     explicit Tracker(std::shared_ptr<RunContext> run) : run_(std::move(run)) {}
 
     void on_annotation(checker::Execution& execution, const checker::Annotation& event) override;
 
-    const std::map<const void*, PoolRecord>& pools() const { return pools_; }
-    const std::map<const void*, JobRecord>& jobs() const { return jobs_; }
+    const AddressTable<PoolRecord>& pools() const { return pools_; }
+    const AddressTable<JobRecord>& jobs() const { return jobs_; }
     PoolRecord* pool(const void* pool);
     JobRecord* job(const void* job);
     RunContext& run() { return *run_; }
 
 private:
     std::shared_ptr<RunContext> run_;
-    std::map<const void*, PoolRecord> pools_;
-    std::map<const void*, JobRecord> jobs_;
+    AddressTable<PoolRecord> pools_;
+    AddressTable<JobRecord> jobs_;
 };
 
 // The probe arguments of an annotation from the pool.
@@ -102,8 +138,8 @@ struct Inspect {
         VTP_NO_THREAD_SAFETY_ANALYSIS {
         return execution.mutex_owner(mutex.id()) < 0;
     }
-    static std::vector<const job_t*> queue(const pool_t& pool);
-    static std::vector<const vtp::threadpool_thread<P>*> idle(const pool_t& pool);
+    // Fills threads with the idle list, reusing its capacity.
+    static void idle(const pool_t& pool, std::vector<const vtp::threadpool_thread<P>*>& threads);
     static bool on_queue(const pool_t& pool, const job_t* job);
     static const vtp::threadpool_thread<P>* job_thread(const job_t& job)
         VTP_NO_THREAD_SAFETY_ANALYSIS {

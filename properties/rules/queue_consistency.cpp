@@ -10,7 +10,8 @@
 // overseer's and workers' list operations.  Checked per step.
 #include <fmt/format.h>
 
-#include <set>
+#include <algorithm>
+#include <vector>
 
 #include "properties/rules/rules.hpp"
 
@@ -18,13 +19,17 @@ namespace properties {
 
 namespace {
 
+// Walks a list from first and returns what is wrong with it, or an empty
+// string.  seen is scratch space, reused so that a check at every step
+// allocates nothing.  The lists of a model run are short.
 template <class T, class Link>
-std::string check_list(const T* first, const T* last, Link link) {
-    std::set<const T*> seen;
+std::string check_list(const T* first, const T* last, Link link, std::vector<const void*>& seen) {
+    seen.clear();
     const T* previous = nullptr;
     for (const T* it = first; it != nullptr; it = link(it).next) {
-        if (!seen.insert(it).second)
+        if (std::find(seen.begin(), seen.end(), it) != seen.end())
             return fmt::format("element {} appears twice", static_cast<const void*>(it));
+        seen.push_back(it);
         if (link(it).prev != previous)
             return fmt::format("element {} has prev {} but follows {}", static_cast<const void*>(it),
                                static_cast<const void*>(link(it).prev),
@@ -49,7 +54,8 @@ public:
             check_shape(execution, pool, key);
             if (!Inspect::lock_free(execution, pool.tp_lock))
                 continue;
-            for (const auto* thread : Inspect::idle(pool)) {
+            Inspect::idle(pool, idle_);
+            for (const auto* thread : idle_) {
                 if (thread->tpt_job.peek() != nullptr)
                     violated(execution,
                              fmt::format("pool {}: idle thread {} has job {}", key,
@@ -62,14 +68,16 @@ public:
 
 private:
     void check_shape(checker::Execution& execution, const pool_t& pool, const void* key) {
-        std::string problem = check_list(pool.tp_jobs.peek().first, pool.tp_jobs.peek().last,
-                                         [](const job_t* job) { return job->job_entry.peek(); });
+        std::string problem =
+            check_list(pool.tp_jobs.peek().first, pool.tp_jobs.peek().last,
+                       [](const job_t* job) { return job->job_entry.peek(); }, seen_);
         if (!problem.empty())
             violated(execution, fmt::format("pool {}: the job queue is corrupt: {}", key, problem));
         problem = check_list(pool.tp_idle_threads.peek().first, pool.tp_idle_threads.peek().last,
                              [](const vtp::threadpool_thread<P>* thread) {
                                  return thread->tpt_entry.peek();
-                             });
+                             },
+                             seen_);
         if (!problem.empty())
             violated(execution,
                      fmt::format("pool {}: the idle list is corrupt: {}", key, problem));
@@ -77,7 +85,6 @@ private:
 
     void check_jobs(checker::Execution& execution, const pool_t& pool, const PoolRecord&,
                     const void* key) {
-        auto idle = Inspect::idle(pool);
         for (const auto& [job_key, job_record] : tracker_.jobs()) {
             if (job_record.destroyed)
                 continue;
@@ -105,7 +112,7 @@ private:
                                          "is {}",
                                          key, job_key, static_cast<const void*>(assigned),
                                          static_cast<const void*>(assigned->tpt_job.peek())));
-                for (const auto* thread : idle) {
+                for (const auto* thread : idle_) {
                     if (thread == assigned)
                         violated(execution,
                                  fmt::format("pool {}: job {} is assigned to thread {}, which is "
@@ -115,6 +122,10 @@ private:
             }
         }
     }
+
+    // Scratch space of the checks, kept to spare an allocation per step.
+    std::vector<const void*> seen_;
+    std::vector<const vtp::threadpool_thread<P>*> idle_;
 };
 
 }  // namespace

@@ -7,7 +7,8 @@
 // at the end of the execution, when no call is under way.
 #include <fmt/format.h>
 
-#include <set>
+#include <algorithm>
+#include <vector>
 
 #include "properties/rules/rules.hpp"
 
@@ -28,27 +29,35 @@ private:
         if (run.registry == nullptr || !Inspect::lock_free(execution, run.registry->threadpools_lock))
             return;
         const Ledger& ledger = run.ledger;
-        std::set<vtp::pri_t> unbound;
+        std::vector<vtp::pri_t>& unbound = unbound_;
+        unbound.clear();
         for (const auto* entry = run.registry->unbound_threadpools.peek().first; entry != nullptr;
              entry = entry->tpu_link.peek().next) {
             vtp::pri_t pri = entry->tpu_pool.tp_pri;
-            if (!unbound.insert(pri).second)
+            if (contains(unbound, pri))
                 violated(execution, fmt::format("two unbound pools for priority {}", pri));
+            unbound.push_back(pri);
             compare(execution, "unbound pool", pri, entry->tpu_refcnt.peek(), ledger.unbound_refs,
                     ledger.unbound_gets, ledger.unbound_puts);
         }
         expect_present(execution, "unbound pool", unbound, ledger.unbound_refs, ledger.unbound_puts);
-        std::set<vtp::pri_t> percpu;
+        std::vector<vtp::pri_t>& percpu = percpu_;
+        percpu.clear();
         for (const auto* entry = run.registry->percpu_threadpools.peek().first; entry != nullptr;
              entry = entry->tpp_link.peek().next) {
             vtp::pri_t pri = entry->tpp_pri;
-            if (!percpu.insert(pri).second)
+            if (contains(percpu, pri))
                 violated(execution, fmt::format("two per-CPU collections for priority {}", pri));
+            percpu.push_back(pri);
             compare(execution, "per-CPU collection", pri, entry->tpp_refcnt.peek(),
                     ledger.percpu_refs, ledger.percpu_gets, ledger.percpu_puts);
         }
         expect_present(execution, "per-CPU collection", percpu, ledger.percpu_refs,
                        ledger.percpu_puts);
+    }
+
+    static bool contains(const std::vector<vtp::pri_t>& priorities, vtp::pri_t pri) {
+        return std::find(priorities.begin(), priorities.end(), pri) != priorities.end();
     }
 
     static int value(const std::map<vtp::pri_t, int>& map, vtp::pri_t pri) {
@@ -71,16 +80,21 @@ private:
     }
 
     void expect_present(checker::Execution& execution, const char* what,
-                        const std::set<vtp::pri_t>& present, const std::map<vtp::pri_t, int>& refs,
+                        const std::vector<vtp::pri_t>& present, const std::map<vtp::pri_t, int>& refs,
                         const std::map<vtp::pri_t, int>& puts) {
         for (const auto& [pri, count] : refs) {
-            if (count - value(puts, pri) > 0 && present.count(pri) == 0)
+            if (count - value(puts, pri) > 0 && !contains(present, pri))
                 violated(execution,
                          fmt::format("the clients hold {} reference(s) to the {} for priority {}, "
                                      "but the registry has none",
                                      count, what, pri));
         }
     }
+
+    // The priorities found in the registry, reused from step to step so
+    // that a check allocates nothing.
+    std::vector<vtp::pri_t> unbound_;
+    std::vector<vtp::pri_t> percpu_;
 };
 
 }  // namespace
