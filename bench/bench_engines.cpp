@@ -152,7 +152,7 @@ Measurement measure_plain_relacy_lock_rounds() {
 
 // The engines run in rounds, each engine once per round, so that a slow
 // phase of a shared machine hits them alike.  A row is the run with the
-// median time; the ratios are medians of the ratios within one round.
+// median time, and the ratios are medians of the ratios within one round.
 void run_reference(int repeat, const std::string& engines) {
     struct Contender {
         std::string name;

@@ -212,7 +212,7 @@ Execution::Execution(const Program& program, const Options& options, Strategy& s
 Execution::~Execution() {
     for (const Allocation& allocation : allocations_)
         ::operator delete(allocation.memory, std::align_val_t(allocation.alignment));
-    // The bodies may own what the program gave them; they go now, the
+    // The bodies may own what the program gave them, so they go now.  The
     // records and their fibers stay in the workspace.
     for (ThreadRecord* record : threads_)
         record->body = nullptr;
@@ -382,7 +382,7 @@ void Execution::end_step_work(Context& caller) {
     }
 }
 
-// A new thread slot, from the workspace's records; its fiber will run
+// Takes a new thread slot from the workspace's records.  Its fiber runs
 // run_thread() when the thread starts.
 Execution::ThreadRecord& Execution::add_thread() {
     auto id = static_cast<ThreadId>(threads_.size());
@@ -580,7 +580,7 @@ bool Execution::transition_enabled(const ThreadRecord& record, std::int64_t earl
 }
 
 inline ThreadSet Execution::collect_enabled() const {
-    // The ready threads are kept up to date (refresh()); a waiting thread
+    // The ready threads are kept up to date (refresh()).  A waiting thread
     // depends on the deadlines of all timers, so those are computed here.
     if (waiting_.empty())
         return ready_enabled_;
@@ -966,8 +966,8 @@ void Execution::acquire(ThreadId thread, ObjectId mutex, SourceLoc loc) {
     MutexState& state = object_state_[mutex].mutex;
     state.owner = thread;
     ThreadRecord& record = *threads_[thread];
-    // The acquirer waits for it no more; every other thread that does is
-    // now disabled.
+    // The acquirer waits for it no more, and every other thread that does
+    // is now disabled.
     if (record.contends_for == mutex) {
         state.contenders.erase(thread);
         record.contends_for = -1;

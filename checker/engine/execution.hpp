@@ -24,7 +24,7 @@
 //
 // The loop runs where a step ends: the thread that reaches its next
 // scheduling point does 4, 1 and 2 on its own stack (schedule()).  If it is
-// picked again it goes on with no switch; if another ready thread is, it
+// picked again it goes on with no switch.  If another ready thread is, it
 // hands over to that thread's fiber directly.  Only wakeups, threads that
 // block, finish or stop, and the end go back to the loop in run().
 //
@@ -132,7 +132,7 @@ struct PendingTransition {
 class Execution {
 public:
     // The workspace lends its fibers and tables to this execution until it
-    // is destroyed; it serves one execution at a time.
+    // is destroyed.  It serves one execution at a time.
     Execution(const Program& program, const Options& options, Strategy& strategy,
               Workspace& workspace);
     ~Execution();
@@ -282,7 +282,7 @@ private:
     };
 
     // A thread slot.  The workspace keeps the record, with its fiber, from
-    // one execution to the next; reset() clears everything else.
+    // one execution to the next, and reset() clears everything else.
     struct ThreadRecord {
         // What every scheduling point reads comes first.
         State state = State::ready;
@@ -415,7 +415,8 @@ private:
     void run_thread(ThreadId thread);
     ThreadRecord& add_thread();
     void start_thread(ThreadId thread, Context& from);
-    // Ends the running thread's step at this operation; false while unwinding.
+    // Ends the running thread's step at this operation.  Returns false while
+    // the thread unwinds.
     bool schedule(OpKind op, ObjectId object, ObjectId object2, SourceLoc loc);
     void suspend_running();
     [[gnu::always_inline]] ThreadSet collect_enabled() const;
@@ -531,8 +532,8 @@ private:
     friend class Execution;
 
     StackPool stacks_;
-    // One record per thread slot, side by side; reserved in full up front,
-    // so that the records never move.
+    // One record per thread slot, side by side.  The capacity is reserved in
+    // full up front, so that the records never move.
     std::vector<Execution::ThreadRecord> records_;
     bool lent_ = false;  // an execution has borrowed the tables below
     std::vector<Execution::ThreadRecord*> threads_;

@@ -67,7 +67,7 @@ fcontext::transfer_t settle(fcontext::transfer_t arrival) {
     return arrival;
 }
 
-// Switches to `target`, keeping the leaving context in *leaving; returns
+// Switches to `target`, keeping the leaving context in *leaving.  Returns
 // when some context switches back to it.
 void transfer(Context& target, Context* leaving, Fiber* fiber = nullptr) {
     Arrival arrival{leaving, fiber};
@@ -99,7 +99,7 @@ void Fiber::main_loop(fcontext::transfer_t first) {
 }
 
 Fiber::~Fiber() {
-    // The engine unwinds every body before its fiber goes; a body still
+    // The engine unwinds every body before its fiber goes.  A body still
     // running here would be cut off without its destructors.
     if (!finished_)
         std::abort();

@@ -67,7 +67,7 @@ public:
     void suspend();
     // Gives control to `next` directly, which returns, when it suspends,
     // to the context this fiber would have returned to.  Called from inside
-    // the body; returns when this fiber is resumed again.
+    // the body, it returns when this fiber is resumed again.
     void hand_over(Fiber& next);
     // True when the body returned (and before the first start()).
     bool finished() const { return finished_; }

@@ -46,7 +46,7 @@ public:
     ~ThreadBody() { reset(); }
 
     explicit operator bool() const { return ops_ != nullptr; }
-    // Runs the callable; the body must not be empty.
+    // Runs the callable.  The body must not be empty.
     void operator()() { ops_->call(target()); }
 
 private:
@@ -54,7 +54,8 @@ private:
 
     struct Ops {
         void (*call)(void* target);
-        // Moves the callable at `from` into the buffer at `to`; inline only.
+        // Moves the callable at `from` into the buffer at `to` (inline
+        // callables only).
         void (*relocate)(void* from, void* to);
         void (*destroy)(void* target);
         bool stored_inline;

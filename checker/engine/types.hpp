@@ -109,9 +109,10 @@ public:
     void insert(ThreadId thread) { mask_ |= Mask{1} << thread; }
     void erase(ThreadId thread) { mask_ &= ~(Mask{1} << thread); }
     void clear() { mask_ = 0; }
-    // The lowest thread id; the set must not be empty.
+    // Returns the lowest thread id.  The set must not be empty.
     ThreadId front() const { return static_cast<ThreadId>(std::countr_zero(mask_)); }
-    // The index-th thread id in ascending order; index must be below size().
+    // Returns the index-th thread id in ascending order.  index must be
+    // below size().
     ThreadId operator[](std::size_t index) const {
         Mask rest = mask_;
         for (; index > 0; --index)
