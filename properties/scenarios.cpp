@@ -203,18 +203,7 @@ void cancel_during_handoff(RunContext& run, const Parameters& parameters) {
         pool_t* pool = get_or_check(run);
         TestJob* first = new_job(run, job_count, "first");
         TestJob* second = new_job(run, job_count, "second");
-        schedule(pool, first);
-        first->lock.lock();
-        if (vtp::threadpool_cancel_job_async(pool, &first->job)) {
-            schedule(pool, second);
-            vtp::threadpool_schedule_job(pool, &first->job);
-        }
-        first->lock.unlock();
-        wait_for(first, [first] { return first->runs.read() >= 1; });
-        cancel(pool, first);
-        cancel(pool, second);
-        free_job(first);
-        free_job(second);
+        cancel_during_handoff_steps(pool, first, second);
         put_pool(run, pool, vtp::PRI_NONE);
     });
 }

@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "checker/cli/report.hpp"
+#include "checker/cli/selection.hpp"
 #include "model/probes.hpp"
 
 namespace tpcheck {
@@ -75,59 +76,25 @@ void print_progress(const std::string& scenario, const checker::Progress& progre
     std::fflush(stderr);
 }
 
-std::optional<std::string> select(const CheckRequest& request,
-                                  std::vector<const properties::Scenario*>& selected) {
-    if (request.all && !request.scenarios.empty())
-        return std::string("give scenario names or --all, not both");
-    if (!request.all && request.scenarios.empty())
-        return std::string("no scenario given: name one or more (see `tpcheck list`) or use --all");
-    if (request.all) {
-        for (const auto& scenario : properties::catalogue())
-            selected.push_back(&scenario);
-        return std::nullopt;
-    }
-    for (const std::string& name : request.scenarios) {
-        const properties::Scenario* scenario = properties::find_scenario(name);
-        if (scenario == nullptr)
-            return fmt::format("unknown scenario '{}': run `tpcheck list` for the names", name);
-        selected.push_back(scenario);
-    }
-    return std::nullopt;
-}
-
 }  // namespace
 
 int run_check(const CheckRequest& request, std::vector<ScenarioReport>& reports) {
     std::vector<const properties::Scenario*> selected;
-    if (auto error = select(request, selected)) {
+    if (auto error = select_scenarios(request.all, request.scenarios, selected)) {
         std::cerr << "tpcheck check: " << *error << "\n";
         return exit_usage;
     }
 
     // Parameters given on the command line apply to each selected scenario
     // that has them; a name no selected scenario has is an error.
-    for (const auto& [name, value] : request.parameters) {
-        bool known = false;
-        for (const auto* scenario : selected) {
-            for (const auto& parameter : scenario->parameters)
-                known = known || parameter.name == name;
-        }
-        if (!known) {
-            std::cerr << "tpcheck check: no selected scenario has a parameter '" << name
-                      << "' (see `tpcheck list`)\n";
-            return exit_usage;
-        }
+    if (auto error = unknown_parameter(request.parameters, selected)) {
+        std::cerr << "tpcheck check: " << *error << "\n";
+        return exit_usage;
     }
 
     std::set<std::string> probes_fired;
     for (const properties::Scenario* scenario : selected) {
-        properties::Parameters given;
-        for (const auto& [name, value] : request.parameters) {
-            for (const auto& parameter : scenario->parameters) {
-                if (parameter.name == name)
-                    given[name] = value;
-            }
-        }
+        const properties::Parameters given = parameters_of(*scenario, request.parameters);
         ScenarioReport report;
         report.scenario = scenario->name;
         if (auto error = properties::resolve_parameters(*scenario, given, report.parameters)) {

@@ -3,9 +3,9 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include <fstream>
 #include <iostream>
 
+#include "checker/cli/report_files.hpp"
 #include "checker/cli/trace_bridge.hpp"
 
 namespace tpcheck {
@@ -126,65 +126,26 @@ bool write_json_report(const std::string& path, const std::vector<ScenarioReport
         }
         document["scenarios"].push_back(entry);
     }
-    std::ofstream file(path);
-    file << document.dump(2) << "\n";
-    if (!file) {
-        std::cerr << "tpcheck: cannot write the JSON report to " << path << "\n";
-        return false;
-    }
-    return true;
+    return write_json_file(path, document);
 }
-
-namespace {
-
-std::string xml_escape(const std::string& text) {
-    std::string escaped;
-    for (char c : text) {
-        switch (c) {
-        case '&': escaped += "&amp;"; break;
-        case '<': escaped += "&lt;"; break;
-        case '>': escaped += "&gt;"; break;
-        case '"': escaped += "&quot;"; break;
-        default: escaped += c;
-        }
-    }
-    return escaped;
-}
-
-}  // namespace
 
 bool write_junit_report(const std::string& path, const std::vector<ScenarioReport>& reports) {
-    int failures = 0;
-    double seconds = 0;
+    std::vector<JunitCase> cases;
     for (const ScenarioReport& report : reports) {
-        failures += report.verdict != Verdict::pass;
-        seconds += report.result.seconds;
+        JunitCase& test = cases.emplace_back();
+        test.name = report.scenario;
+        test.seconds = report.result.seconds;
+        test.failed = report.verdict != Verdict::pass;
+        if (!test.failed)
+            continue;
+        test.message = std::string(to_string(report.verdict));
+        test.detail = outcome_text(report);
+        if (report.result.counterexample)
+            test.detail += "\n" + report.result.counterexample->violation.message;
+        if (!report.replay_command.empty())
+            test.detail += "\nreplay with: " + report.replay_command;
     }
-    std::ofstream file(path);
-    file << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-    file << fmt::format("<testsuite name=\"tpcheck\" tests=\"{}\" failures=\"{}\" time=\"{:.3f}\">\n",
-                        reports.size(), failures, seconds);
-    for (const ScenarioReport& report : reports) {
-        file << fmt::format("  <testcase classname=\"tpcheck\" name=\"{}\" time=\"{:.3f}\">",
-                            xml_escape(report.scenario), report.result.seconds);
-        if (report.verdict != Verdict::pass) {
-            std::string message = std::string(to_string(report.verdict));
-            std::string detail = outcome_text(report);
-            if (report.result.counterexample)
-                detail += "\n" + report.result.counterexample->violation.message;
-            if (!report.replay_command.empty())
-                detail += "\nreplay with: " + report.replay_command;
-            file << fmt::format("\n    <failure message=\"{}\">{}</failure>\n  ",
-                                xml_escape(message), xml_escape(detail));
-        }
-        file << "</testcase>\n";
-    }
-    file << "</testsuite>\n";
-    if (!file) {
-        std::cerr << "tpcheck: cannot write the JUnit report to " << path << "\n";
-        return false;
-    }
-    return true;
+    return write_junit_file(path, "tpcheck", "tpcheck", cases);
 }
 
 void write_counterexample(const CheckRequest& request, ScenarioReport& report) {

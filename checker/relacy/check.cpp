@@ -4,10 +4,12 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <fstream>
 #include <iostream>
 #include <sstream>
 #include <stdexcept>
+
+#include "checker/cli/report_files.hpp"
+#include "checker/cli/selection.hpp"
 
 namespace checker::relacy {
 
@@ -84,26 +86,14 @@ namespace {
 
 std::optional<std::string> select(const CheckRequest& request,
                                   std::vector<const properties::Scenario*>& selected) {
-    if (request.all && !request.scenarios.empty())
-        return std::string("give scenario names or --all, not both");
-    if (!request.all && request.scenarios.empty())
-        return std::string("no scenario given: name one or more (see `tpcheck list`) or use --all");
-    if (request.all) {
-        for (const auto& scenario : properties::catalogue())
-            selected.push_back(&scenario);
-        return std::nullopt;
-    }
-    for (const std::string& name : request.scenarios) {
-        const properties::Scenario* scenario = properties::find_scenario(name);
-        if (scenario == nullptr)
-            return fmt::format("unknown scenario '{}': run `tpcheck list` for the names", name);
-        if (find_scenario_port(name) == nullptr)
-            return fmt::format("scenario '{}' has no Relacy port (checker/relacy/scenarios.cpp); "
-                               "run it with the engine",
-                               name);
-        selected.push_back(scenario);
-    }
-    return std::nullopt;
+    auto reject = [](const std::string& name) -> std::optional<std::string> {
+        if (find_scenario_port(name) != nullptr)
+            return std::nullopt;
+        return fmt::format("scenario '{}' has no Relacy port (checker/relacy/scenarios.cpp); "
+                           "run it with the engine",
+                           name);
+    };
+    return tpcheck::select_scenarios(request.all, request.scenarios, selected, reject);
 }
 
 RunSpec bounds_of(const CheckRequest& request, const properties::Parameters& parameters,
@@ -235,17 +225,9 @@ int run_relacy_check(const CheckRequest& request, std::vector<ScenarioReport>& r
         std::cerr << "tpcheck check: " << *error << "\n";
         return exit_usage;
     }
-    for (const auto& [name, value] : request.parameters) {
-        bool known = false;
-        for (const auto* scenario : selected) {
-            for (const auto& parameter : scenario->parameters)
-                known = known || parameter.name == name;
-        }
-        if (!known) {
-            std::cerr << "tpcheck check: no selected scenario has a parameter '" << name
-                      << "' (see `tpcheck list`)\n";
-            return exit_usage;
-        }
+    if (auto error = tpcheck::unknown_parameter(request.parameters, selected)) {
+        std::cerr << "tpcheck check: " << *error << "\n";
+        return exit_usage;
     }
     const std::vector<Scheduler> schedulers =
         request.schedulers.empty() ? *parse_schedulers("all") : request.schedulers;
@@ -258,13 +240,7 @@ int run_relacy_check(const CheckRequest& request, std::vector<ScenarioReport>& r
                 std::cout << fmt::format("{:<28} skipped: no Relacy port\n", scenario->name);
             continue;
         }
-        properties::Parameters given;
-        for (const auto& [name, value] : request.parameters) {
-            for (const auto& parameter : scenario->parameters) {
-                if (parameter.name == name)
-                    given[name] = value;
-            }
-        }
+        const properties::Parameters given = tpcheck::parameters_of(*scenario, request.parameters);
         properties::Parameters parameters;
         if (auto error = properties::resolve_parameters(*scenario, given, parameters)) {
             std::cerr << "tpcheck check: " << *error << "\n";
@@ -419,66 +395,25 @@ bool write_json_report(const std::string& path, const std::vector<ScenarioReport
         }
         document["scenarios"].push_back(entry);
     }
-    std::ofstream file(path);
-    file << document.dump(2) << "\n";
-    if (!file) {
-        std::cerr << "tpcheck: cannot write the JSON report to " << path << "\n";
-        return false;
-    }
-    return true;
+    return tpcheck::write_json_file(path, document);
 }
-
-namespace {
-
-std::string xml_escape(const std::string& text) {
-    std::string escaped;
-    for (char c : text) {
-        switch (c) {
-        case '&': escaped += "&amp;"; break;
-        case '<': escaped += "&lt;"; break;
-        case '>': escaped += "&gt;"; break;
-        case '"': escaped += "&quot;"; break;
-        default: escaped += c;
-        }
-    }
-    return escaped;
-}
-
-}  // namespace
 
 bool write_junit_report(const std::string& path, const std::vector<ScenarioReport>& reports) {
-    int failures = 0;
-    double seconds = 0;
+    std::vector<tpcheck::JunitCase> cases;
     for (const ScenarioReport& report : reports) {
-        failures += report.verdict != Verdict::pass;
-        seconds += report.outcome.seconds;
+        tpcheck::JunitCase& test = cases.emplace_back();
+        test.name = fmt::format("{} [{}]", report.scenario, to_string(report.bounds.scheduler));
+        test.seconds = report.outcome.seconds;
+        test.failed = report.verdict != Verdict::pass;
+        if (!test.failed)
+            continue;
+        test.message = std::string(to_string(report.verdict));
+        test.detail = outcome_text(report);
+        if (report.verdict == Verdict::violation)
+            test.detail += "\n" + report.outcome.relacy_result + "\n" + report.outcome.message +
+                           "\n\n" + report.outcome.history;
     }
-    std::ofstream file(path);
-    file << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-    file << fmt::format(
-        "<testsuite name=\"tpcheck-relacy\" tests=\"{}\" failures=\"{}\" time=\"{:.3f}\">\n",
-        reports.size(), failures, seconds);
-    for (const ScenarioReport& report : reports) {
-        file << fmt::format("  <testcase classname=\"tpcheck.relacy\" name=\"{} [{}]\" time=\"{:.3f}\">",
-                            xml_escape(report.scenario), to_string(report.bounds.scheduler),
-                            report.outcome.seconds);
-        if (report.verdict != Verdict::pass) {
-            std::string detail = outcome_text(report);
-            if (report.verdict == Verdict::violation)
-                detail += "\n" + report.outcome.relacy_result + "\n" + report.outcome.message +
-                          "\n\n" + report.outcome.history;
-            file << fmt::format("\n    <failure message=\"{}\">{}</failure>\n  ",
-                                xml_escape(std::string(to_string(report.verdict))),
-                                xml_escape(detail));
-        }
-        file << "</testcase>\n";
-    }
-    file << "</testsuite>\n";
-    if (!file) {
-        std::cerr << "tpcheck: cannot write the JUnit report to " << path << "\n";
-        return false;
-    }
-    return true;
+    return tpcheck::write_junit_file(path, "tpcheck-relacy", "tpcheck.relacy", cases);
 }
 
 }  // namespace checker::relacy

@@ -1,7 +1,8 @@
 // The catalogue's client programs on relacy::platform.  Each function below
-// follows the function of the same name in properties/scenarios.cpp (and
-// the harness in properties/harness.cpp) call for call; the differences are
-// in how threads and checks are made:
+// follows the function of the same name in properties/scenarios.cpp call
+// for call, with the test job and its functions of properties/test_job.hpp,
+// which the engine's harness uses too.  The differences are in how threads
+// and checks are made:
 //
 // - client threads start with relacy::spawn, which takes a callable that
 //   outlives the thread, so that starting one allocates nothing (every
@@ -14,6 +15,7 @@
 
 #include "checker/relacy/scenarios.hpp"
 #include "model/threadpool.hpp"
+#include "properties/test_job.hpp"
 
 #include "checker/relacy/relacy_include.hpp"
 
@@ -36,99 +38,22 @@ void check(bool condition, const char* property, const char* message,
         fail("property", property, message, loc, rl::test_result_user_assert_failed);
 }
 
-// Harness: properties/harness.hpp on this platform.
+// The shared test job and its functions on this platform. Unlike the engine's
+// new_job, this one keeps no list of jobs.
 
-struct TestJob {
-    job_t job;  // first, so that a job_t* is also a TestJob*
-    P::mutex lock{vtp::mutex_kind::adaptive, "job_lock"};
-    P::condvar cv{"job_done_cv"};
-    P::shared<int> runs{0};     // completed runs (under lock)
-    P::shared<int> started{0};  // runs that have begun (under lock)
-    P::shared<int> release{0};  // for jobs that wait: set to let them finish
-    P::shared<int> work{0};     // wg(4) reason bits
-    P::shared<int> handled{0};  // wg(4): work items the job processed
-
-    static TestJob* of(job_t* job) { return reinterpret_cast<TestJob*>(job); }
-};
-
-void job_count(job_t* job) {
-    TestJob* test = TestJob::of(job);
-    test->lock.lock();
-    ++test->started.write();
-    ++test->runs.write();
-    test->cv.broadcast();
-    vtp::threadpool_job_done(job);
-    test->lock.unlock();
-}
-
-void job_wait_release(job_t* job) {
-    TestJob* test = TestJob::of(job);
-    test->lock.lock();
-    ++test->started.write();
-    test->cv.broadcast();
-    while (test->release.read() == 0)
-        test->cv.wait(test->lock);
-    ++test->runs.write();
-    test->cv.broadcast();
-    vtp::threadpool_job_done(job);
-    test->lock.unlock();
-}
-
-void job_drain_work(job_t* job) {
-    TestJob* test = TestJob::of(job);
-    test->lock.lock();
-    ++test->started.write();
-    while (test->work.read() != 0) {
-        int items = test->work.read();
-        test->work.write() = 0;
-        // Process with the interlock dropped, as wg(4) does.
-        test->lock.unlock();
-        test->lock.lock();
-        test->handled.write() += items;
-    }
-    ++test->runs.write();
-    test->cv.broadcast();
-    vtp::threadpool_job_done(job);
-    test->lock.unlock();
-}
+using TestJob = properties::TestJobOn<P>;
+using properties::cancel;
+using properties::cancel_async;
+using properties::cancel_during_handoff_steps;
+using properties::free_job;
+using properties::job_count;
+using properties::job_drain_work;
+using properties::job_wait_release;
+using properties::schedule;
+using properties::wait_for;
 
 TestJob* new_job(vtp::threadpool_job_fn_t<P> fn, const char* name) {
-    TestJob* test = P::make<TestJob>();
-    vtp::threadpool_job_init(&test->job, fn, &test->lock, "%s", name);
-    return test;
-}
-
-void free_job(TestJob* job) {
-    vtp::threadpool_job_destroy(&job->job);
-    P::dispose(job);
-}
-
-// Waits, holding the job's interlock, until condition() holds.
-template <class Condition>
-void wait_for(TestJob* job, Condition condition) {
-    job->lock.lock();
-    while (!condition())
-        job->cv.wait(job->lock);
-    job->lock.unlock();
-}
-
-void schedule(pool_t* pool, TestJob* job) {
-    job->lock.lock();
-    vtp::threadpool_schedule_job(pool, &job->job);
-    job->lock.unlock();
-}
-
-void cancel(pool_t* pool, TestJob* job) {
-    job->lock.lock();
-    vtp::threadpool_cancel_job(pool, &job->job);
-    job->lock.unlock();
-}
-
-bool cancel_async(pool_t* pool, TestJob* job) {
-    job->lock.lock();
-    bool cancelled = vtp::threadpool_cancel_job_async(pool, &job->job);
-    job->lock.unlock();
-    return cancelled;
+    return properties::make_job<P>(fn, name);
 }
 
 // Sets up a fresh registry for the execution and runs body with it.
@@ -350,18 +275,7 @@ void cancel_during_handoff(const ScenarioConfig& config) {
         pool_t* pool = get_pool_checked(registry);
         TestJob* first = new_job(job_count, "first");
         TestJob* second = new_job(job_count, "second");
-        schedule(pool, first);
-        first->lock.lock();
-        if (vtp::threadpool_cancel_job_async(pool, &first->job)) {
-            schedule(pool, second);
-            vtp::threadpool_schedule_job(pool, &first->job);
-        }
-        first->lock.unlock();
-        wait_for(first, [first] { return first->runs.read() >= 1; });
-        cancel(pool, first);
-        cancel(pool, second);
-        free_job(first);
-        free_job(second);
+        cancel_during_handoff_steps(pool, first, second);
         vtp::threadpool_put(pool, vtp::PRI_NONE, registry);
     });
 }

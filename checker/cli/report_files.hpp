@@ -1,0 +1,35 @@
+// The report files of `tpcheck check` that the vtp engine and the Relacy engine
+// write alike: the JSON file, the JUnit skeleton and their error messages.
+//
+// Types defined here:
+//   JunitCase  one test case of a JUnit report, with its failure if any
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tpcheck {
+
+struct JunitCase {
+    std::string name;  // as it is, not escaped
+    double seconds = 0;
+    bool failed = false;
+    std::string message;  // the failure's message attribute
+    std::string detail;   // the failure's text
+};
+
+// Returns text with the characters that XML reserves in attributes and text escaped.
+std::string xml_escape(const std::string& text);
+
+// Writes document to path, indented by two spaces and ended by a newline.
+// Returns false, after printing why, if the file cannot be written.
+bool write_json_file(const std::string& path, const nlohmann::json& document);
+// Writes cases to path as a JUnit test suite named suite, with classname on every case.
+// Returns false, after printing why, if the file cannot be written.
+bool write_junit_file(const std::string& path, std::string_view suite, std::string_view classname,
+                      const std::vector<JunitCase>& cases);
+
+}  // namespace tpcheck
