@@ -14,6 +14,8 @@
 #include <unistd.h>
 
 #include <charconv>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <system_error>
@@ -113,6 +115,30 @@ std::optional<std::string> check_report_path(const char* option, const std::stri
     if (::access(folder.c_str(), W_OK) != 0)
         return fmt::format("invalid {} '{}': the folder '{}' is not writable", option, path,
                            folder.string());
+    if (fs::exists(path, error) && ::access(path.c_str(), W_OK) != 0)
+        return fmt::format("invalid {} '{}': the file is not writable ({})", option, path,
+                           std::strerror(errno));
+    return std::nullopt;
+}
+
+// Checks that the JSON and JUnit reports go to different files.  Returns an
+// error message or nothing.
+std::optional<std::string> check_distinct_reports(const std::string& json_path,
+                                                  const std::string& junit_path) {
+    namespace fs = std::filesystem;
+    // Made absolute first: weakly_canonical leaves a relative path alone
+    // when no part of it exists yet.
+    auto resolved = [](const std::string& path) {
+        std::error_code error;
+        fs::path absolute = fs::absolute(path, error);
+        if (error)
+            return fs::path(path).lexically_normal();
+        fs::path canonical = fs::weakly_canonical(absolute, error);
+        return error ? absolute.lexically_normal() : canonical;
+    };
+    if (resolved(json_path) == resolved(junit_path))
+        return fmt::format("--json and --junit both name '{}': give each report its own file",
+                           junit_path);
     return std::nullopt;
 }
 
@@ -121,7 +147,7 @@ std::optional<std::string> check_report_path(const char* option, const std::stri
 std::optional<std::string> check_trace_folder(const std::string& folder) {
     namespace fs = std::filesystem;
     if (folder.empty())
-        return std::nullopt;
+        return std::string("invalid --trace-dir '': give a folder (. for the current one)");
     std::error_code error;
     if (fs::exists(folder, error) && !fs::is_directory(folder, error))
         return fmt::format("invalid --trace-dir '{}': it exists and is not a folder", folder);
@@ -176,8 +202,10 @@ int main(int argc, char** argv) {
     std::string engine_name = "vtp";
     check->add_option("scenarios", request.scenarios, "Scenario names (see `tpcheck list`)");
     check->add_flag("--all", request.all, "Check every scenario");
+    // One NAME=VALUE per --param, so that scenario names after it stay names.
     check->add_option("--param", parameter_texts,
-                      "Set a scenario parameter, NAME=VALUE (repeatable)");
+                      "Set a scenario parameter, NAME=VALUE (repeat --param for more)")
+        ->allow_extra_args(false);
     check->add_option("--engine", engine_name,
                       "Checker to run the scenarios under: vtp (default, this project's engine) "
                       "or relacy (Relacy Race Detector; see below)");
@@ -258,6 +286,8 @@ int main(int argc, char** argv) {
             error = check_report_path("--json", request.json_path);
         if (!error && check->count("--junit") > 0)
             error = check_report_path("--junit", request.junit_path);
+        if (!error && check->count("--json") > 0 && check->count("--junit") > 0)
+            error = check_distinct_reports(request.json_path, request.junit_path);
         if (!error && engine_name != "relacy")
             error = check_trace_folder(request.trace_dir);
         if (error) {

@@ -29,7 +29,7 @@ const char* const relacy_engine_help =
     "Checked under Relacy: check_failed, misuse and panic (the pool's KASSERTs), the scenario's own "
     "checks, data_race (including weak-memory outcomes of the pool's atomics), use_after_destroy, "
     "deadlock (progress_without_idle_timeout when idle timeouts are off), livelock, and leak (memory "
-    "and, unlike the vtp engine, mutexes and condition variables never destroyed). Not checked: "
+    "and mutexes and condition variables never destroyed, as the vtp engine does). Not checked: "
     "pool_refcount, job_refcount, run_after_destroy, single_run, no_lost_job, cancel_result, "
     "queue_consistency, job_done_discipline, thread_name, registry_refcount, interlock_order and "
     "lock_order, because they are observers that the vtp engine runs between steps, and Relacy has "
@@ -118,7 +118,7 @@ std::optional<std::string> validate(const CheckRequest& request) {
     if (request.iterations && *request.iterations == 0)
         return std::string("invalid --max-executions 0 for the Relacy engine: its random "
                            "scheduler needs at least 1 execution");
-    if (request.time_limit && *request.time_limit < 0)
+    if (request.time_limit && !(*request.time_limit >= 0))
         return fmt::format("invalid --time-limit {}: expected 0 (none) or more seconds",
                            *request.time_limit);
     if (request.max_steps && *request.max_steps == 0)

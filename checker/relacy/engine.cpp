@@ -180,8 +180,14 @@ RunOutcome run(const RunSpec& spec) {
     const Clock::time_point start = Clock::now();
     active.spec = &spec;
     active.params = &params;
-    active.deadline = start + std::chrono::duration_cast<Clock::duration>(
-                                  std::chrono::duration<double>(spec.time_limit));
+    // A limit near or past what the clock can hold (inf, for one) is no
+    // limit, so the deadline is the latest time point instead of an overflow.
+    const double max_seconds =
+        std::chrono::duration<double>(Clock::time_point::max() - start).count();
+    active.deadline = spec.time_limit >= max_seconds / 2
+                          ? Clock::time_point::max()
+                          : start + std::chrono::duration_cast<Clock::duration>(
+                                        std::chrono::duration<double>(spec.time_limit));
     active.deadline_hit = false;
     simulate_by_slots[static_cast<std::size_t>(spec.thread_slots - 1)](params);
     active = ActiveRun{};
