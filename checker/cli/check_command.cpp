@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <string_view>
+#include <utility>
 
 #include "checker/cli/report.hpp"
 #include "checker/cli/selection.hpp"
@@ -25,6 +27,27 @@ std::string_view to_string(Verdict verdict) {
 }
 
 namespace {
+
+// Rewrites an error of checker::validate, which names Options fields in
+// words, to name the command-line option that sets the field.
+std::string with_option_names(std::string message) {
+    static constexpr std::pair<std::string_view, std::string_view> names[] = {
+        {"invalid preemption bound ", "invalid --preemption-bound "},
+        {"invalid max steps ", "invalid --max-steps "},
+        {"invalid max spurious wakeups ", "invalid --spurious "},
+        {"invalid max creation failures ", "invalid --creation-failures "},
+        {"invalid max timeouts ", "invalid --max-timeouts "},
+        {"invalid max threads ", "invalid --max-threads "},
+        {"invalid max executions ", "invalid --max-executions "},
+        {"invalid max seconds ", "invalid --time-limit "},
+        {"invalid PCT depth ", "invalid --pct-depth "},
+    };
+    for (const auto& [field, option] : names) {
+        if (message.rfind(field, 0) == 0)
+            return std::string(option) + message.substr(field.size());
+    }
+    return message;
+}
 
 void apply(const OptionOverrides& overrides, checker::Options& options) {
     if (overrides.strategy)
@@ -105,7 +128,7 @@ int run_check(const CheckRequest& request, std::vector<ScenarioReport>& reports)
             scenario->default_bounds(report.options, report.parameters);
         apply(request.overrides, report.options);
         if (auto error = checker::validate(report.options)) {
-            std::cerr << "tpcheck check: " << *error << "\n";
+            std::cerr << "tpcheck check: " << with_option_names(*error) << "\n";
             return exit_usage;
         }
 

@@ -232,6 +232,28 @@ int run_relacy_check(const CheckRequest& request, std::vector<ScenarioReport>& r
     const std::vector<Scheduler> schedulers =
         request.schedulers.empty() ? *parse_schedulers("all") : request.schedulers;
 
+    // Each scenario needs a Relacy thread per thread it may create, which
+    // grows with the idle timeouts allowed.  A scenario past the limit is
+    // rejected before any runs, so that no finished result goes unreported.
+    for (const properties::Scenario* scenario : selected) {
+        const ScenarioPort* port = find_scenario_port(scenario->name);
+        if (port == nullptr)
+            continue;
+        properties::Parameters parameters;
+        if (properties::resolve_parameters(
+                *scenario, tpcheck::parameters_of(*scenario, request.parameters), parameters))
+            continue;  // reported by the loop below
+        const RunSpec bounds = bounds_of(request, parameters, schedulers.front());
+        const int slots = port->thread_slots(scenario_config(parameters), bounds.max_timeouts);
+        if (slots > max_dynamic_threads) {
+            std::cerr << fmt::format(
+                "tpcheck check: {} needs {} Relacy threads with --max-timeouts {}, and the "
+                "Relacy engine supports at most {}: lower --max-timeouts\n",
+                scenario->name, slots, bounds.max_timeouts, max_dynamic_threads);
+            return exit_usage;
+        }
+    }
+
     for (const properties::Scenario* scenario : selected) {
         const ScenarioPort* port = find_scenario_port(scenario->name);
         if (port == nullptr) {
