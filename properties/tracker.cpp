@@ -14,11 +14,32 @@ JobRecord* Tracker::job(const void* job) {
     return jobs_.find(job);
 }
 
+std::string Tracker::pool_name(const void* pool) const {
+    const PoolRecord* record = pools_.find(pool);
+    return record != nullptr ? fmt::format("pool {}", record->number) : "an untracked pool";
+}
+
+std::string Tracker::job_name(const void* job) const {
+    const JobRecord* record = jobs_.find(job);
+    return record != nullptr ? fmt::format("job {}", record->number) : "an untracked job";
+}
+
+std::string Tracker::thread_name(const checker::Execution& execution,
+                                 const vtp::threadpool_thread<P>* thread)
+    VTP_NO_THREAD_SAFETY_ANALYSIS {
+    if (thread == nullptr)
+        return "no thread";
+    const P::thread* lwp = thread->tpt_lwp.peek();
+    if (lwp == nullptr)
+        return "a thread record not yet started";
+    return execution.describe_thread(lwp->id);
+}
+
 void Tracker::on_annotation(checker::Execution&, const checker::Annotation& event) {
     const vtp::probe_args& args = args_of(event);
     switch (probe_of(event)) {
     case probe_id::create__success:
-        pools_[args.pool] = PoolRecord{static_cast<const pool_t*>(args.pool)};
+        pools_[args.pool] = PoolRecord{static_cast<const pool_t*>(args.pool), ++pools_created_};
         break;
     case probe_id::overseer__spawn:
         if (PoolRecord* record = pool(args.pool))
@@ -47,7 +68,7 @@ void Tracker::on_annotation(checker::Execution&, const checker::Annotation& even
         }
         break;
     case probe_id::job__init:
-        jobs_[args.job] = JobRecord{static_cast<const job_t*>(args.job)};
+        jobs_[args.job] = JobRecord{static_cast<const job_t*>(args.job), ++jobs_initialised_};
         break;
     case probe_id::job__destroy:
         if (JobRecord* record = job(args.job)) {

@@ -32,6 +32,7 @@ namespace properties {
 
 struct PoolRecord {
     const pool_t* pool = nullptr;
+    int number = 0;          // 1 for the first pool created in the execution, and so on
     bool overseer_alive = true;
     int spawns = 0;          // overseer__spawn: a reference taken for a new worker
     int spawn_failures = 0;  // overseer__spawn__failure: that reference given back
@@ -43,6 +44,7 @@ struct PoolRecord {
 
 struct JobRecord {
     const job_t* job = nullptr;
+    int number = 0;                 // 1 for the first threadpool_job_init, and so on
     int pending = 0;                // schedules not yet consumed by a run or a cancel
     checker::ThreadId running = -1; // the thread running it, or -1
     int runs = 0;
@@ -65,6 +67,7 @@ public:
         auto it = lower_bound(key);
         return it != entries_.end() && it->first == key ? &it->second : nullptr;
     }
+    const Record* find(const void* key) const { return const_cast<AddressTable*>(this)->find(key); }
     // Returns the record of key, added value-initialised if missing.
     Record& operator[](const void* key) {
         auto it = lower_bound(key);
@@ -97,12 +100,22 @@ public:
     const AddressTable<JobRecord>& jobs() const { return jobs_; }
     PoolRecord* pool(const void* pool);
     JobRecord* job(const void* job);
+    // Return names for messages that stay the same from run to run, unlike
+    // addresses.  "pool 2" is the second pool created in the execution, and
+    // "job 1" the first job initialised.
+    std::string pool_name(const void* pool) const;
+    std::string job_name(const void* job) const;
+    // Returns the name of a worker or overseer record's model thread.
+    static std::string thread_name(const checker::Execution& execution,
+                                   const vtp::threadpool_thread<P>* thread);
     RunContext& run() { return *run_; }
 
 private:
     std::shared_ptr<RunContext> run_;
     AddressTable<PoolRecord> pools_;
     AddressTable<JobRecord> jobs_;
+    int pools_created_ = 0;
+    int jobs_initialised_ = 0;
 };
 
 // The probe arguments of an annotation from the pool.

@@ -26,28 +26,29 @@ public:
         if (id == vtp::probe_id::cancel__async && args_of(event).value != 0) {
             if (record->running >= 0)
                 violated(execution,
-                         fmt::format("async cancel of job {} returned true while {} runs it",
-                                     args_of(event).job, execution.describe_thread(record->running)),
+                         fmt::format("async cancel of {} returned true while {} runs it",
+                                     tracker_.job_name(args_of(event).job),
+                                     execution.describe_thread(record->running)),
                          {event.thread}, event.loc);
             if (Inspect::job_thread(job) != nullptr)
                 violated(execution,
-                         fmt::format("async cancel of job {} returned true but the job is still "
+                         fmt::format("async cancel of {} returned true but the job is still "
                                      "assigned to a thread",
-                                     args_of(event).job),
+                                     tracker_.job_name(args_of(event).job)),
                          {event.thread}, event.loc);
         }
         if (id == vtp::probe_id::cancel__async && args_of(event).value == 0 &&
             Inspect::job_thread(job) == nullptr)
             violated(execution,
-                     fmt::format("async cancel of job {} returned false but no thread is "
+                     fmt::format("async cancel of {} returned false but no thread is "
                                  "assigned, so the job will not run",
-                                 args_of(event).job),
+                                 tracker_.job_name(args_of(event).job)),
                      {event.thread}, event.loc);
         if (id == vtp::probe_id::cancel__done &&
             (record->running >= 0 || Inspect::job_thread(job) != nullptr))
             violated(execution,
-                     fmt::format("threadpool_cancel_job of job {} returned while the job is {}",
-                                 args_of(event).job,
+                     fmt::format("threadpool_cancel_job of {} returned while the job is {}",
+                                 tracker_.job_name(args_of(event).job),
                                  record->running >= 0 ? "running" : "still assigned"),
                      {event.thread}, event.loc);
     }
@@ -56,9 +57,9 @@ public:
         for (const auto& [key, record] : tracker_.jobs()) {
             if (record.must_complete)
                 violated(execution,
-                         fmt::format("async cancel of job {} returned false, but the job never "
+                         fmt::format("async cancel of {} returned false, but the job never "
                                      "ran afterwards",
-                                     key));
+                                     tracker_.job_name(key)));
         }
     }
 };

@@ -26,8 +26,9 @@ public:
                 return;
             if (record->running != event.thread)
                 violated(execution,
-                         fmt::format("{} calls job_done on job {}, which {}",
-                                     execution.describe_thread(event.thread), args_of(event).job,
+                         fmt::format("{} calls job_done on {}, which {}",
+                                     execution.describe_thread(event.thread),
+                                     tracker_.job_name(args_of(event).job),
                                      record->running < 0
                                          ? std::string("is not running (a second job_done?)")
                                          : "runs on " + execution.describe_thread(record->running)),
@@ -35,8 +36,9 @@ public:
             const P::mutex* interlock = record->job->job_lock.peek();
             if (interlock != nullptr && execution.mutex_owner(interlock->id()) != event.thread)
                 violated(execution,
-                         fmt::format("{} calls job_done on job {} without holding its interlock",
-                                     execution.describe_thread(event.thread), args_of(event).job),
+                         fmt::format("{} calls job_done on {} without holding its interlock",
+                                     execution.describe_thread(event.thread),
+                                     tracker_.job_name(args_of(event).job)),
                          {event.thread}, event.loc);
             unfinished_.erase(event.thread);
             return;
@@ -45,11 +47,11 @@ public:
             auto it = unfinished_.find(event.thread);
             if (it != unfinished_.end())
                 violated(execution,
-                         fmt::format("{} {} without calling job_done for its run of job {}",
+                         fmt::format("{} {} without calling job_done for its run of {}",
                                      execution.describe_thread(event.thread),
                                      id == vtp::probe_id::thread__job ? "starts another job"
                                                                       : "exits",
-                                     it->second),
+                                     tracker_.job_name(it->second)),
                          {event.thread}, event.loc);
             if (id == vtp::probe_id::thread__job)
                 unfinished_[event.thread] = args_of(event).job;

@@ -30,12 +30,13 @@ public:
             unsigned refcnt = Inspect::job_refcnt(job);
             unsigned assigned = Inspect::job_thread(job) != nullptr ? 1 : 0;
             if (refcnt > 1000000)
-                violated(execution, fmt::format("job {}: job_refcnt underflowed to {}", key, refcnt));
+                violated(execution, fmt::format("{}: job_refcnt underflowed to {}",
+                                                tracker_.job_name(key), refcnt));
             if (refcnt < assigned || refcnt > assigned + 1)
                 violated(execution,
-                         fmt::format("job {}: job_refcnt is {} but the job is {}assigned (expected "
+                         fmt::format("{}: job_refcnt is {} but the job is {}assigned (expected "
                                      "{} or {} with an overseer's temporary reference)",
-                                     key, refcnt, assigned ? "" : "not ", assigned, assigned + 1));
+                                     tracker_.job_name(key), refcnt, assigned ? "" : "not ", assigned, assigned + 1));
         }
     }
 
@@ -46,10 +47,10 @@ public:
         unsigned refcnt = Inspect::job_refcnt(job);
         if (refcnt != 0 || Inspect::job_thread(job) != nullptr)
             violated(execution,
-                     fmt::format("threadpool_job_destroy of job {} returned with job_refcnt {} "
+                     fmt::format("threadpool_job_destroy of {} returned with job_refcnt {} "
                                  "and job_thread {}",
-                                 args_of(event).job, refcnt,
-                                 static_cast<const void*>(Inspect::job_thread(job))),
+                                 tracker_.job_name(args_of(event).job), refcnt,
+                                 Tracker::thread_name(execution, Inspect::job_thread(job))),
                      {event.thread}, event.loc);
     }
 };

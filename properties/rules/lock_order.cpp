@@ -36,9 +36,10 @@ public:
                 continue;
             if (std::find(held.begin(), held.end(), record.pool->tp_lock.id()) != held.end())
                 violated(execution,
-                         fmt::format("{} takes job interlock {} while holding pool {}'s tp_lock",
+                         fmt::format("{} takes job interlock {} while holding {}'s tp_lock",
                                      execution.describe_thread(step.thread),
-                                     execution.describe_object(step.object), key),
+                                     execution.describe_object(step.object),
+                                     tracker_.pool_name(key)),
                          {step.thread}, step.loc);
         }
     }

@@ -25,14 +25,14 @@ public:
             return;
         if (id == vtp::probe_id::thread__job && record->pending <= 0)
             violated(execution,
-                     fmt::format("job {} runs without a pending schedule (runs {}, schedules "
+                     fmt::format("{} runs without a pending schedule (runs {}, schedules "
                                  "consumed already)",
-                                 args_of(event).job, record->runs),
+                                 tracker_.job_name(args_of(event).job), record->runs),
                      {event.thread}, event.loc);
         if (id == vtp::probe_id::job__destroy && record->pending != 0)
             violated(execution,
-                     fmt::format("job {} destroyed with {} schedule(s) neither run nor cancelled",
-                                 args_of(event).job, record->pending),
+                     fmt::format("{} destroyed with {} schedule(s) neither run nor cancelled",
+                                 tracker_.job_name(args_of(event).job), record->pending),
                      {event.thread}, event.loc);
     }
 
@@ -40,9 +40,9 @@ public:
         for (const auto& [key, record] : tracker_.jobs()) {
             if (record.pending != 0)
                 violated(execution,
-                         fmt::format("job {} ended the execution with {} schedule(s) neither run "
+                         fmt::format("{} ended the execution with {} schedule(s) neither run "
                                      "nor cancelled",
-                                     key, record.pending));
+                                     tracker_.job_name(key), record.pending));
         }
     }
 };

@@ -28,13 +28,14 @@ public:
                                  record.spawn_failures - record.worker_exits;
             if (static_cast<long long>(actual) != expected)
                 violated(execution,
-                         fmt::format("pool {}: tp_refcnt is {} but the overseer ({}) plus workers "
+                         fmt::format("{}: tp_refcnt is {} but the overseer ({}) plus workers "
                                      "({} spawned - {} failed - {} exited) make {}",
-                                     key, actual, record.overseer_alive ? "alive" : "exited",
+                                     tracker_.pool_name(key), actual, record.overseer_alive ? "alive" : "exited",
                                      record.spawns, record.spawn_failures, record.worker_exits,
                                      expected));
             if (actual == 0 && !record.destroying)
-                violated(execution, fmt::format("pool {}: tp_refcnt reached 0 outside destroy", key));
+                violated(execution, fmt::format("{}: tp_refcnt reached 0 outside destroy",
+                                                tracker_.pool_name(key)));
         }
     }
 
@@ -42,9 +43,10 @@ public:
         const PoolRecord* record = tracker_.pool(args_of(event).pool);
         if (record != nullptr && record->destroyed)
             violated(execution,
-                     fmt::format("probe {} names pool {} after threadpool_destroy returned at "
+                     fmt::format("probe {} names {} after threadpool_destroy returned at "
                                  "step {}",
-                                 event.name, args_of(event).pool, record->destroy_step),
+                                 event.name, tracker_.pool_name(args_of(event).pool),
+                                 record->destroy_step),
                      {event.thread}, event.loc);
     }
 };

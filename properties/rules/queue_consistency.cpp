@@ -20,25 +20,29 @@ namespace properties {
 namespace {
 
 // Walks a list from first and returns what is wrong with it, or an empty
-// string.  seen is scratch space, reused so that a check at every step
-// allocates nothing.  The lists of a model run are short.
-template <class T, class Link>
-std::string check_list(const T* first, const T* last, Link link, std::vector<const void*>& seen) {
+// string.  Elements are named by name(element), never by address, so that
+// messages repeat from run to run.  seen is scratch space, reused so that a
+// check at every step allocates nothing.  The lists of a model run are short.
+template <class T, class Link, class Name>
+std::string check_list(const T* first, const T* last, Link link, Name name,
+                       std::vector<const void*>& seen) {
+    auto name_or_head = [&](const T* element) {
+        return element == nullptr ? std::string("the head") : name(element);
+    };
     seen.clear();
     const T* previous = nullptr;
     for (const T* it = first; it != nullptr; it = link(it).next) {
         if (std::find(seen.begin(), seen.end(), it) != seen.end())
-            return fmt::format("element {} appears twice", static_cast<const void*>(it));
+            return fmt::format("{} appears twice", name(it));
         seen.push_back(it);
         if (link(it).prev != previous)
-            return fmt::format("element {} has prev {} but follows {}", static_cast<const void*>(it),
-                               static_cast<const void*>(link(it).prev),
-                               static_cast<const void*>(previous));
+            return fmt::format("{} links back to {} but follows {}", name(it),
+                               name_or_head(link(it).prev), name_or_head(previous));
         previous = it;
     }
     if (previous != last)
-        return fmt::format("the head's last is {} but the list ends at {}",
-                           static_cast<const void*>(last), static_cast<const void*>(previous));
+        return fmt::format("the head's last is {} but the list ends at {}", name_or_head(last),
+                           name_or_head(previous));
     return {};
 }
 
@@ -58,33 +62,40 @@ public:
             for (const auto* thread : idle_) {
                 if (thread->tpt_job.peek() != nullptr)
                     violated(execution,
-                             fmt::format("pool {}: idle thread {} has job {}", key,
-                                         static_cast<const void*>(thread),
-                                         static_cast<const void*>(thread->tpt_job.peek())));
+                             fmt::format("{}: idle thread {} has {}", tracker_.pool_name(key),
+                                         Tracker::thread_name(execution, thread),
+                                         tracker_.job_name(thread->tpt_job.peek())));
             }
-            check_jobs(execution, pool, record, key);
+            check_jobs(execution, pool, key);
         }
     }
 
 private:
-    void check_shape(checker::Execution& execution, const pool_t& pool, const void* key) {
-        std::string problem =
-            check_list(pool.tp_jobs.peek().first, pool.tp_jobs.peek().last,
-                       [](const job_t* job) { return job->job_entry.peek(); }, seen_);
-        if (!problem.empty())
-            violated(execution, fmt::format("pool {}: the job queue is corrupt: {}", key, problem));
-        problem = check_list(pool.tp_idle_threads.peek().first, pool.tp_idle_threads.peek().last,
-                             [](const vtp::threadpool_thread<P>* thread) {
-                                 return thread->tpt_entry.peek();
-                             },
-                             seen_);
+    void check_shape(checker::Execution& execution, const pool_t& pool,
+                     const void* pool_key) {
+        std::string problem = check_list(
+            pool.tp_jobs.peek().first, pool.tp_jobs.peek().last,
+            [](const job_t* job) { return job->job_entry.peek(); },
+            [this](const job_t* job) { return tracker_.job_name(job); }, seen_);
         if (!problem.empty())
             violated(execution,
-                     fmt::format("pool {}: the idle list is corrupt: {}", key, problem));
+                     fmt::format("{}: the job queue is corrupt: {}",
+                                 tracker_.pool_name(pool_key), problem));
+        problem = check_list(
+            pool.tp_idle_threads.peek().first, pool.tp_idle_threads.peek().last,
+            [](const vtp::threadpool_thread<P>* thread) { return thread->tpt_entry.peek(); },
+            [&execution](const vtp::threadpool_thread<P>* thread) {
+                return "thread " + Tracker::thread_name(execution, thread);
+            },
+            seen_);
+        if (!problem.empty())
+            violated(execution,
+                     fmt::format("{}: the idle list is corrupt: {}",
+                                 tracker_.pool_name(pool_key), problem));
     }
 
-    void check_jobs(checker::Execution& execution, const pool_t& pool, const PoolRecord&,
-                    const void* key) {
+    void check_jobs(checker::Execution& execution, const pool_t& pool,
+                    const void* pool_key) {
         for (const auto& [job_key, job_record] : tracker_.jobs()) {
             if (job_record.destroyed)
                 continue;
@@ -98,26 +109,31 @@ private:
             bool handing_over = overseer && Inspect::job_refcnt(job) >= 2;
             if (queued && !overseer)
                 violated(execution,
-                         fmt::format("pool {}: job {} is on the queue but its job_thread is {}",
-                                     key, job_key, static_cast<const void*>(assigned)));
+                         fmt::format("{}: {} is on the queue but its job_thread is {}",
+                                     tracker_.pool_name(pool_key), tracker_.job_name(job_key),
+                                     Tracker::thread_name(execution, assigned)));
             if (overseer && !queued && !handing_over)
                 violated(execution,
-                         fmt::format("pool {}: job {} is assigned to the overseer but is not on "
+                         fmt::format("{}: {} is assigned to the overseer but is not on "
                                      "the queue",
-                                     key, job_key));
+                                     tracker_.pool_name(pool_key), tracker_.job_name(job_key)));
             if (assigned != nullptr && !overseer && assigned->tpt_pool == &pool) {
                 if (assigned->tpt_job.peek() != &job)
                     violated(execution,
-                             fmt::format("pool {}: job {} is assigned to thread {} whose tpt_job "
+                             fmt::format("{}: {} is assigned to thread {} whose tpt_job "
                                          "is {}",
-                                         key, job_key, static_cast<const void*>(assigned),
-                                         static_cast<const void*>(assigned->tpt_job.peek())));
+                                         tracker_.pool_name(pool_key), tracker_.job_name(job_key),
+                                         Tracker::thread_name(execution, assigned),
+                                         assigned->tpt_job.peek() == nullptr
+                                             ? std::string("empty")
+                                             : tracker_.job_name(assigned->tpt_job.peek())));
                 for (const auto* thread : idle_) {
                     if (thread == assigned)
                         violated(execution,
-                                 fmt::format("pool {}: job {} is assigned to thread {}, which is "
+                                 fmt::format("{}: {} is assigned to thread {}, which is "
                                              "on the idle list",
-                                             key, job_key, static_cast<const void*>(assigned)));
+                                             tracker_.pool_name(pool_key), tracker_.job_name(job_key),
+                                             Tracker::thread_name(execution, assigned)));
                 }
             }
         }

@@ -28,9 +28,9 @@ public:
         if (record == nullptr || !record->destroyed)
             return;
         violated(execution,
-                 fmt::format("{} on job {}, which threadpool_job_destroy destroyed at step {}",
+                 fmt::format("{} on {}, which threadpool_job_destroy destroyed at step {}",
                              id == vtp::probe_id::thread__job ? "a run" : event.name,
-                             args_of(event).job, record->destroy_step),
+                             tracker_.job_name(args_of(event).job), record->destroy_step),
                  {event.thread}, event.loc);
     }
 };

@@ -22,8 +22,9 @@ public:
         const JobRecord* record = tracker_.job(args_of(event).job);
         if (record != nullptr && record->running >= 0)
             violated(execution,
-                     fmt::format("{} starts job {} while {} still runs it",
-                                 execution.describe_thread(event.thread), args_of(event).job,
+                     fmt::format("{} starts {} while {} still runs it",
+                                 execution.describe_thread(event.thread),
+                                 tracker_.job_name(args_of(event).job),
                                  execution.describe_thread(record->running)),
                      {event.thread, record->running}, event.loc);
     }

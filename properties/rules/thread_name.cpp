@@ -33,9 +33,10 @@ public:
                           assigned->tpt_lwp.peek() == &handle;
                 if (!ok)
                     violated(execution,
-                             fmt::format("{}'s name points into job {}'s name, but the job is "
+                             fmt::format("{}'s name points into {}'s name, but the job is "
                                          "{}",
-                                         execution.describe_thread(thread), key,
+                                         execution.describe_thread(thread),
+                                         tracker_.job_name(key),
                                          record.destroyed ? "destroyed"
                                                           : "not assigned to that thread"),
                              {thread});
