@@ -21,10 +21,13 @@ struct JunitCase {
     std::string detail;   // the failure's text
 };
 
-// Returns text with the characters that XML reserves in attributes and text escaped.
+// Returns text with the characters that XML reserves in attributes and text
+// escaped, and with invalid UTF-8 and disallowed control characters replaced
+// by U+FFFD.
 std::string xml_escape(const std::string& text);
 
-// Writes document to path, indented by two spaces and ended by a newline.
+// Writes document to path, indented by two spaces and ended by a newline,
+// through a temporary file so that a failed write leaves no cut-off report.
 // Returns false, after printing why, if the file cannot be written.
 bool write_json_file(const std::string& path, const nlohmann::json& document);
 // Writes cases to path as a JUnit test suite named suite, with classname on every case.

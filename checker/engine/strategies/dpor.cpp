@@ -227,8 +227,8 @@ private:
         std::size_t ordered = predecessors.size();
         // The dependent earlier events of other threads, in index order.  Of
         // each thread only the last event that conflicts with each access is
-        // taken: an earlier one happens before it, so it adds nothing to the
-        // clock and cannot race with j immediately.
+        // taken.  An earlier one happens before it, so it adds nothing to the
+        // clock and is not an immediate predecessor of j.
         const std::uint64_t stamp = ++stamp_;
         for (int x = 0; x < footprint.count; ++x) {
             const Access& access = footprint.accesses[x];
