@@ -124,8 +124,10 @@ bool has_release(std::memory_order order) {
 
 // Footprint of an operation on its objects; shared by pending transitions
 // and recorded steps so that both sides of a dependency agree.
-Footprint footprint_of(OpKind op, ObjectId object, ObjectId object2) {
-    Footprint footprint;
+// Writes the footprint in place: one built aside and copied in would be
+// read back right after its fields were stored one by one.
+void footprint_of(OpKind op, ObjectId object, ObjectId object2, Footprint& footprint) {
+    footprint.count = 0;
     switch (op) {
     case OpKind::lock:
     case OpKind::unlock:
@@ -172,7 +174,6 @@ Footprint footprint_of(OpKind op, ObjectId object, ObjectId object2) {
     case OpKind::yield:
         break;
     }
-    return footprint;
 }
 
 }  // namespace
@@ -652,23 +653,38 @@ bool Execution::thread_finished(ThreadId thread) const {
 }
 
 Footprint Execution::next_footprint(ThreadId thread) const {
+    Footprint footprint;
+    next_footprint(thread, footprint);
+    return footprint;
+}
+
+void Execution::next_footprint(ThreadId thread, Footprint& out) const {
     const ThreadRecord& record = *threads_[thread];
     switch (record.state) {
     case State::blocked:
-        return footprint_of(OpKind::wakeup_timeout, record.pending.object2, -1);
+        footprint_of(OpKind::wakeup_timeout, record.pending.object2, -1, out);
+        return;
     case State::sleeping:
-        return footprint_of(OpKind::pause_end, -1, -1);
+        footprint_of(OpKind::pause_end, -1, -1, out);
+        return;
     case State::ready:
-        return footprint_of(record.pending.op, record.pending.object, record.pending.object2);
+        footprint_of(record.pending.op, record.pending.object, record.pending.object2, out);
+        return;
     case State::finished:
     case State::stopped:
         break;
     }
-    return Footprint{};
+    out.count = 0;
 }
 
 Footprint Execution::step_footprint(const Step& step) {
-    return footprint_of(step.op, step.object, step.object2);
+    Footprint footprint;
+    step_footprint(step, footprint);
+    return footprint;
+}
+
+void Execution::step_footprint(const Step& step, Footprint& out) {
+    footprint_of(step.op, step.object, step.object2, out);
 }
 
 bool Execution::schedule(OpKind op, ObjectId object, ObjectId object2, SourceLoc loc) {

@@ -262,10 +262,12 @@ public:
     std::string describe_object(ObjectId object) const;
     std::string describe_thread(ThreadId thread) const;
 
-    // The footprint of the transition a thread would take next, and of a
-    // recorded step (for partial-order reduction).
+    // The footprint of a thread's next transition or of a recorded step,
+    // returned or written into out (for partial-order reduction).
     Footprint next_footprint(ThreadId thread) const;
+    void next_footprint(ThreadId thread, Footprint& out) const;
     static Footprint step_footprint(const Step& step);
+    static void step_footprint(const Step& step, Footprint& out);
 
 private:
     friend class Workspace;

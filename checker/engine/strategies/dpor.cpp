@@ -85,6 +85,10 @@ public:
 
 private:
     struct Event {
+        // User-provided, so that a new event is not zeroed as a whole first
+        // (add_event() sets every field).
+        Event() {}
+
         ThreadId thread;
         std::uint32_t index;  // position in its thread, from 1
         OpKind op;
@@ -128,13 +132,13 @@ private:
         return non_mutex ? Conflict::reversible : Conflict::mutex_only;
     }
 
-    void add_backtrack(const Execution& execution, int i, int j) {
-        const auto& steps = execution.steps();
+    void add_backtrack(int i, int j) {
         Node& node = stack_[i];
         ThreadId racer = events_[i].thread;
 
         // v: the steps after i that do not happen after i, then j.
-        std::vector<int> v;
+        std::vector<int>& v = reversal_;
+        v.clear();
         for (int k = i + 1; k < j; ++k) {
             if (!happens_before(i, k))
                 v.push_back(k);
@@ -155,7 +159,6 @@ private:
             if (!has_predecessor && thread != racer)
                 initials |= bit(thread);
         }
-        (void)steps;
 
         if ((initials & (node.backtrack | node.sleep)) != 0)
             return;
@@ -207,15 +210,25 @@ private:
         }
     }
 
-    // Appends the event of one transition, computes its clock and adds a
-    // backtrack point for each of its races.  The caller commits it to scan
-    // (a step) or removes it again (a pending transition).
-    void analyse_event(const Execution& execution, Scan& scan, ThreadId thread, OpKind op,
-                       ObjectId object, const Footprint& footprint, int enabled_by) {
+    // Appends the event of one transition of thread.  The caller writes its
+    // footprint in place before analyse_event().
+    Event& add_event(const Scan& scan, ThreadId thread, OpKind op) {
+        Event& event = events_.emplace_back();
+        event.thread = thread;
+        event.index = scan.count_of_thread[thread] + 1;
+        event.op = op;
+        return event;
+    }
+
+    // Computes the last event's clock and adds a backtrack point per race.
+    // The caller commits the event to scan or, if pending, removes it again.
+    void analyse_event(const Execution& execution, Scan& scan, ObjectId object, int enabled_by) {
         int thread_count = static_cast<int>(execution.threads().size());
-        int j = static_cast<int>(events_.size());
-        events_.push_back(Event{thread, scan.count_of_thread[thread] + 1, op, footprint, {}});
+        int j = static_cast<int>(events_.size()) - 1;
         Event& event = events_.back();
+        const ThreadId thread = event.thread;
+        const OpKind op = event.op;
+        const Footprint& footprint = event.footprint;
         event.clock.resize(thread_count, 0);
 
         std::vector<int>& predecessors = scan.predecessors;
@@ -274,7 +287,7 @@ private:
                 }
             }
             if (immediate)
-                add_backtrack(execution, i, j);
+                add_backtrack(i, j);
         }
 
         // 2a. Races between two acquisitions of one mutex.
@@ -297,7 +310,7 @@ private:
                     }
                 }
                 if (immediate)
-                    add_backtrack(execution, i, j);
+                    add_backtrack(i, j);
             }
         }
 
@@ -313,7 +326,7 @@ private:
             for (int i = 0; i < j; ++i) {
                 if (events_[i].thread != thread && is_timer_start(events_[i].op) &&
                     scan.timer_end[i] < j && !happens_before(i, own_start))
-                    add_backtrack(execution, i, j);
+                    add_backtrack(i, j);
             }
         }
     }
@@ -353,9 +366,9 @@ private:
         for (int j = 0; j < n; ++j) {
             const Step& step = steps[j];
             if (j >= reused) {
-                const Footprint footprint = Execution::step_footprint(step);
-                analyse_event(execution, scan, step.thread, step.op, step.object, footprint,
-                              step.enabled_by);
+                Event& event = add_event(scan, step.thread, step.op);
+                Execution::step_footprint(step, event.footprint);
+                analyse_event(execution, scan, step.object, step.enabled_by);
             }
             note_accesses(scan, j);
             ++scan.count_of_thread[step.thread];
@@ -376,8 +389,8 @@ private:
         for (const PendingTransition& pending : execution.pending_at_stop()) {
             if (!pending.enabled && !is_acquisition(pending.op))
                 continue;
-            analyse_event(execution, scan, pending.thread, pending.op, pending.object,
-                          pending.footprint, pending.enabled_by);
+            add_event(scan, pending.thread, pending.op).footprint = pending.footprint;
+            analyse_event(execution, scan, pending.object, pending.enabled_by);
             events_.pop_back();
             if (pending.enabled)
                 add_starved(pending.thread, n);
@@ -464,6 +477,7 @@ private:
     std::vector<std::uint64_t> marked_;
     std::uint64_t stamp_ = 0;
     Scan scan_;  // reused from execution to execution
+    std::vector<int> reversal_;  // add_backtrack()'s v, reused
 };
 
 }  // namespace

@@ -78,9 +78,11 @@ ThreadId TreeStrategy::pick_thread(const SchedulingPoint& point) {
     return node.chosen;
 }
 
-// A step deeper than the previous execution went: a new node.
+// A step deeper than the previous execution went: a new node, built in
+// place so that it is not copied whole right after its fields were written.
 ThreadId TreeStrategy::extend(const SchedulingPoint& point) {
-    Node node;
+    const bool has_parent = !stack_.empty();
+    Node& node = stack_.emplace_back();
     node.enabled_mask = point.enabled.mask();
     node.previous = point.previous;
     node.previous_enabled = point.previous_enabled;
@@ -90,13 +92,13 @@ ThreadId TreeStrategy::extend(const SchedulingPoint& point) {
         int thread_count = static_cast<int>(execution.threads().size());
         node.footprints.resize(thread_count);
         for (ThreadId thread = 0; thread < thread_count; ++thread)
-            node.footprints[thread] = execution.next_footprint(thread);
+            execution.next_footprint(thread, node.footprints[thread]);
     }
 
-    if (reduce_ && !stack_.empty()) {
+    if (reduce_ && has_parent) {
         // A thread sleeps on here if it slept (or was already explored) at
         // the parent and its next transition is independent of the parent's.
-        const Node& parent = stack_.back();
+        const Node& parent = stack_[stack_.size() - 2];
         Mask inherited = (parent.sleep | parent.done) & ~bit(parent.chosen);
         const Footprint& taken = parent.footprints[parent.chosen];
         for (Mask rest = inherited; rest != 0; rest &= rest - 1) {
@@ -112,6 +114,7 @@ ThreadId TreeStrategy::extend(const SchedulingPoint& point) {
     if (candidates == 0) {
         if (awake != 0)
             ++bound_pruned_;
+        stack_.pop_back();
         return stop_sleep_set;
     }
     // Prefer the thread that ran last: fewer preemptions come first.
@@ -120,7 +123,6 @@ ThreadId TreeStrategy::extend(const SchedulingPoint& point) {
                           : static_cast<ThreadId>(std::countr_zero(candidates));
     node.chosen = chosen;
     node.backtrack = reduce_ ? bit(chosen) : candidates;
-    stack_.push_back(std::move(node));
     return chosen;
 }
 
