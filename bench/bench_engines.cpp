@@ -8,7 +8,10 @@
 //   scenarios  every catalogue scenario, or those named with --scenario:
 //              the engine's DPOR at the scenario's default bounds (as
 //              `tpcheck check` runs it) against Relacy's full search with
-//              --relacy-time-limit seconds.
+//              --relacy-time-limit seconds.  Two more runs measure the engine
+//              without the property observers, which Relacy does not run:
+//              DPOR at the same bounds, and plain DFS for --vtp-time-limit
+//              seconds.
 //
 // A step is one sync operation (mutex, condition variable, atomic, thread
 // creation or join) or one access to a shared<T> cell, counted the same way
@@ -212,15 +215,18 @@ std::string describe_parameters(const properties::Parameters& parameters) {
     return fmt::format("{}", fmt::join(pairs, ", "));
 }
 
-void run_scenarios(const std::vector<std::string>& names, double relacy_time_limit) {
+void run_scenarios(const std::vector<std::string>& names, double relacy_time_limit,
+                   double vtp_time_limit) {
     std::cout << fmt::format(
         "Scenarios: vtp DPOR at each scenario's default bounds, Relacy full search with a time "
-        "limit of {:g} s\n\n",
-        relacy_time_limit);
+        "limit of {:g} s, vtp DFS without observers with a time limit of {:g} s\n\n",
+        relacy_time_limit, vtp_time_limit);
     std::cout << "| scenario | vtp bounds | vtp outcome | vtp executions | vtp time (s) | vtp "
                  "steps/s | Relacy outcome | Relacy executions | Relacy time (s) | Relacy "
-                 "steps/s | Relacy's tree estimate |\n"
-                 "| --- | --- | --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: |\n";
+                 "steps/s | Relacy's tree estimate | vtp DPOR, no observers: steps/s | vtp DFS, "
+                 "no observers: steps/s |\n"
+                 "| --- | --- | --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: "
+                 "| ---: |\n";
     for (const properties::Scenario& scenario : properties::catalogue()) {
         if (!names.empty() && std::find(names.begin(), names.end(), scenario.name) == names.end())
             continue;
@@ -235,6 +241,20 @@ void run_scenarios(const std::vector<std::string>& names, double relacy_time_lim
             scenario.default_bounds(options, parameters);
         const Measurement vtp =
             measure_engine(properties::make_program(scenario, parameters, nullptr), options);
+
+        // The engine alone, without the property observers.  Making them
+        // also makes the context that the main body reads, so they are
+        // made and dropped at once.
+        checker::Program bare = properties::make_program(scenario, parameters, nullptr);
+        bare.observers = [make = bare.observers] {
+            make();
+            return std::vector<std::unique_ptr<checker::Observer>>{};
+        };
+        const Measurement dpor_only = measure_engine(bare, options);
+        checker::Options dfs_options = options;
+        dfs_options.strategy = checker::StrategyKind::dfs;
+        dfs_options.max_seconds = vtp_time_limit;
+        const Measurement dfs_only = measure_engine(bare, dfs_options);
 
         const checker::relacy::ScenarioPort* port =
             checker::relacy::find_scenario_port(scenario.name);
@@ -255,12 +275,14 @@ void run_scenarios(const std::vector<std::string>& names, double relacy_time_lim
         if (options.preemption_bound >= 0)
             bounds += fmt::format(", preemptions<={}", options.preemption_bound);
         std::cout << fmt::format(
-            "| {} | {} | {} | {} | {:.1f} | {:.0f} | {} | {} | {:.1f} | {:.0f} | {} |\n",
+            "| {} | {} | {} | {} | {:.1f} | {:.0f} | {} | {} | {:.1f} | {:.0f} | {} | {:.0f} | "
+            "{:.0f} |\n",
             scenario.name, bounds, vtp.outcome, vtp.executions, vtp.seconds,
             vtp.steps_per_second(), relacy.outcome, relacy.executions, relacy.seconds,
             relacy.steps_per_second(),
             relacy.relacy_estimate > 0 ? fmt::format("{:.1e}", double(relacy.relacy_estimate))
-                                       : std::string("-"));
+                                       : std::string("-"),
+            dpor_only.steps_per_second(), dfs_only.steps_per_second());
         std::cout.flush();
     }
     std::cout << "\n";
@@ -274,6 +296,7 @@ int main(int argc, char** argv) {
     bool scenarios = false;
     int repeat = 3;
     double relacy_time_limit = 60;
+    double vtp_time_limit = 5;
     std::vector<std::string> names;
     std::string engines = "both";
     app.add_flag("--reference", reference,
@@ -284,6 +307,10 @@ int main(int argc, char** argv) {
     app.add_option("--relacy-time-limit", relacy_time_limit,
                    "Seconds per scenario for Relacy's full search (default 60, 0 for none)")
         ->check(CLI::NonNegativeNumber);
+    app.add_option("--vtp-time-limit", vtp_time_limit,
+                   "Seconds per scenario for the vtp engine's plain DFS without observers "
+                   "(default 5)")
+        ->check(CLI::PositiveNumber);
     app.add_option("--engines", engines,
                    "Engines for the reference program: vtp, relacy or both (default both); "
                    "one alone is for profiling")
@@ -303,6 +330,6 @@ int main(int argc, char** argv) {
     if (reference)
         run_reference(repeat, engines);
     if (scenarios)
-        run_scenarios(names, relacy_time_limit);
+        run_scenarios(names, relacy_time_limit, vtp_time_limit);
     return 0;
 }
