@@ -10,6 +10,7 @@
 #include <string_view>
 #include <utility>
 
+#include "checker/cli/interrupt.hpp"
 #include "checker/cli/report.hpp"
 #include "checker/cli/selection.hpp"
 #include "model/probes.hpp"
@@ -75,6 +76,18 @@ void apply(const OptionOverrides& overrides, checker::Options& options) {
     options.keep_going = overrides.keep_going;
 }
 
+}  // namespace
+
+std::optional<std::string> check_ranges(const OptionOverrides& overrides) {
+    checker::Options options;
+    apply(overrides, options);
+    if (auto error = checker::validate(options))
+        return with_option_names(*error);
+    return std::nullopt;
+}
+
+namespace {
+
 // Names the deadlock of a run whose idle timers never fire after the
 // property it violates: the path needed an idle timeout to make progress.
 void classify(const checker::Options& options, checker::Result& result) {
@@ -116,7 +129,10 @@ int run_check(const CheckRequest& request, std::vector<ScenarioReport>& reports)
     }
 
     std::set<std::string> probes_fired;
+    InterruptGuard guard;
     for (const properties::Scenario* scenario : selected) {
+        if (InterruptGuard::interrupted())
+            break;
         const properties::Parameters given = parameters_of(*scenario, request.parameters);
         ScenarioReport report;
         report.scenario = scenario->name;
@@ -135,6 +151,7 @@ int run_check(const CheckRequest& request, std::vector<ScenarioReport>& reports)
         auto coverage = std::make_shared<properties::Coverage>();
         checker::Program program = properties::make_program(*scenario, report.parameters, coverage);
         checker::ExploreHooks hooks;
+        hooks.interrupt = &InterruptGuard::flag();
         if (request.progress)
             hooks.progress = [&](const checker::Progress& progress) {
                 print_progress(scenario->name, progress);
@@ -171,6 +188,10 @@ int run_check(const CheckRequest& request, std::vector<ScenarioReport>& reports)
         reports.push_back(std::move(report));
     }
 
+    if (InterruptGuard::interrupted())
+        std::cerr << fmt::format("tpcheck check: interrupted after {} of {} scenarios; the "
+                                 "summary and reports hold those\n",
+                                 reports.size(), selected.size());
     if (!request.quiet) {
         print_summary(reports, std::cout);
         if (request.all) {

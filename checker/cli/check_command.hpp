@@ -45,6 +45,10 @@ struct OptionOverrides {
     bool keep_going = false;
 };
 
+// Returns an error naming the command-line option whose value is out of
+// the engine's range, or nothing.  The Relacy engine checks the same ranges.
+std::optional<std::string> check_ranges(const OptionOverrides& overrides);
+
 struct CheckRequest {
     std::vector<std::string> scenarios;  // empty with all = every scenario
     bool all = false;

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <iostream>
 #include <sstream>
 
@@ -55,10 +56,10 @@ int run_relacy_engine(const CheckRequest& request, const RelacyCommandLine& comm
     relacy_request.scenarios = request.scenarios;
     relacy_request.all = request.all;
     relacy_request.parameters = request.parameters;
-    if (!command_line.strategy.empty()) {
-        auto schedulers = relacy::parse_schedulers(command_line.strategy);
+    if (command_line.strategy) {
+        auto schedulers = relacy::parse_schedulers(*command_line.strategy);
         if (!schedulers) {
-            std::cerr << "tpcheck check: invalid strategy '" << command_line.strategy
+            std::cerr << "tpcheck check: invalid strategy '" << *command_line.strategy
                       << "' for --engine relacy: use random, full, context-bound, a "
                          "comma-separated list of them, or all\n";
             return exit_usage;
@@ -67,8 +68,17 @@ int run_relacy_engine(const CheckRequest& request, const RelacyCommandLine& comm
     }
 
     const OptionOverrides& overrides = request.overrides;
+    if (auto error = check_ranges(overrides)) {
+        std::cerr << "tpcheck check: " << *error << "\n";
+        return exit_usage;
+    }
+    // An empty list runs all three schedulers.
+    auto runs = [&](relacy::Scheduler scheduler) {
+        const auto& chosen = relacy_request.schedulers;
+        return chosen.empty() || std::find(chosen.begin(), chosen.end(), scheduler) != chosen.end();
+    };
     if (overrides.max_executions) {
-        if (*overrides.max_executions <= 0) {
+        if (*overrides.max_executions <= 0 && runs(relacy::Scheduler::random)) {
             std::cerr << "tpcheck check: invalid --max-executions " << *overrides.max_executions
                       << " for --engine relacy: its random scheduler needs 1 or more\n";
             return exit_usage;
@@ -76,33 +86,22 @@ int run_relacy_engine(const CheckRequest& request, const RelacyCommandLine& comm
         relacy_request.iterations = static_cast<std::uint64_t>(*overrides.max_executions);
     }
     if (overrides.preemption_bound) {
-        if (*overrides.preemption_bound < 0) {
+        if (*overrides.preemption_bound < 0 && runs(relacy::Scheduler::context_bound)) {
             std::cerr << "tpcheck check: invalid --preemption-bound "
                       << *overrides.preemption_bound
                       << " for --engine relacy: its context-bound scheduler needs 0 or more\n";
             return exit_usage;
         }
-        relacy_request.context_bound = static_cast<unsigned>(*overrides.preemption_bound);
+        if (*overrides.preemption_bound >= 0)
+            relacy_request.context_bound = static_cast<unsigned>(*overrides.preemption_bound);
     }
-    if (overrides.max_steps) {
-        if (*overrides.max_steps <= 0) {
-            std::cerr << "tpcheck check: invalid --max-steps " << *overrides.max_steps
-                      << ": expected 1 or more\n";
-            return exit_usage;
-        }
+    if (overrides.max_steps)
         relacy_request.max_steps = static_cast<unsigned>(*overrides.max_steps);
-    }
     relacy_request.time_limit = overrides.time_limit;
     relacy_request.max_timeouts = overrides.max_timeouts;
     relacy_request.creation_failures = overrides.creation_failures;
-    if (overrides.spurious) {
-        if (*overrides.spurious < 0) {
-            std::cerr << "tpcheck check: invalid --spurious " << *overrides.spurious
-                      << ": expected 0 or more\n";
-            return exit_usage;
-        }
+    if (overrides.spurious)
         relacy_request.spurious_wakeups = *overrides.spurious > 0;
-    }
     relacy_request.json_path = request.json_path;
     relacy_request.junit_path = request.junit_path;
     relacy_request.quiet = request.quiet;

@@ -5,6 +5,7 @@
 // run_relacy_engine returns a usage error that names the build option.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,7 +20,7 @@ std::string relacy_engine_help();
 // Options of the check command as given on the command line, for the
 // checks that only the Relacy engine makes.
 struct RelacyCommandLine {
-    std::string strategy;                  // --strategy: Relacy scheduler names
+    std::optional<std::string> strategy;   // --strategy: Relacy scheduler names
     std::vector<std::string> engine_only;  // given options that only the engine accepts
 };
 

@@ -152,11 +152,11 @@ void write_counterexample(const CheckRequest& request, ScenarioReport& report) {
     std::string error;
     std::string path = write_trace_file(request.trace_dir, report, error);
     if (path.empty()) {
-        std::cerr << "tpcheck: could not write the trace: " << error << "\n";
+        std::cerr << "tpcheck check: could not write the trace: " << error << "\n";
         return;
     }
     report.trace_path = path;
-    report.replay_command = "tpcheck replay " + path;
+    report.replay_command = "tpcheck replay " + shell_quote(path);
 }
 
 }  // namespace tpcheck

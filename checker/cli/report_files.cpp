@@ -2,11 +2,14 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <string_view>
 
 namespace tpcheck {
 
@@ -47,7 +50,7 @@ bool write_report(const std::string& path, const std::string& content, const cha
         int reason = errno;
         if (regular)
             fs::remove(target, error);
-        std::cerr << fmt::format("tpcheck: cannot write the {} report to {}{}{}\n", kind, path,
+        std::cerr << fmt::format("tpcheck check: cannot write the {} report to {}{}{}\n", kind, path,
                                  reason != 0 ? ": " : "",
                                  reason != 0 ? std::strerror(reason) : "");
         return false;
@@ -57,7 +60,7 @@ bool write_report(const std::string& path, const std::string& content, const cha
         if (error) {
             std::error_code ignored;
             fs::remove(target, ignored);
-            std::cerr << fmt::format("tpcheck: cannot write the {} report to {}: {}\n", kind,
+            std::cerr << fmt::format("tpcheck check: cannot write the {} report to {}: {}\n", kind,
                                      path, error.message());
             return false;
         }
@@ -133,6 +136,23 @@ bool write_junit_file(const std::string& path, std::string_view suite, std::stri
     }
     file += "</testsuite>\n";
     return write_report(path, file, "JUnit");
+}
+
+std::string shell_quote(const std::string& text) {
+    auto plain = [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) != 0 ||
+               std::string_view("_./:=@%+,-").find(c) != std::string_view::npos;
+    };
+    if (!text.empty() && std::all_of(text.begin(), text.end(), plain))
+        return text;
+    std::string quoted = "'";
+    for (char c : text) {
+        if (c == '\'')
+            quoted += "'\\''";
+        else
+            quoted += c;
+    }
+    return quoted + "'";
 }
 
 }  // namespace tpcheck

@@ -26,6 +26,10 @@ struct JunitCase {
 // by U+FFFD.
 std::string xml_escape(const std::string& text);
 
+// Returns text as one word for a POSIX shell: as it is if it holds only
+// characters that need no quoting, otherwise in single quotes.
+std::string shell_quote(const std::string& text);
+
 // Writes document to path, indented by two spaces and ended by a newline,
 // through a temporary file so that a failed write leaves no cut-off report.
 // Returns false, after printing why, if the file cannot be written.

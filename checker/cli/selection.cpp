@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace tpcheck {
 
 std::optional<std::string> select_scenarios(
@@ -21,6 +23,10 @@ std::optional<std::string> select_scenarios(
         const properties::Scenario* scenario = properties::find_scenario(name);
         if (scenario == nullptr)
             return fmt::format("unknown scenario '{}': run `tpcheck list` for the names", name);
+        // A second run would add nothing, and its report entries would carry
+        // the same name as the first's.
+        if (std::find(selected.begin(), selected.end(), scenario) != selected.end())
+            return fmt::format("scenario '{}' is named twice: name each scenario once", name);
         if (reject) {
             if (auto error = reject(name))
                 return error;

@@ -30,7 +30,8 @@ namespace {
 
 constexpr const char* exit_codes_help =
     "Exit codes: 0 pass; 1 violation found (or a replay diverged); 2 usage or input error; "
-    "3 incomplete: a budget stopped the search; 4 a required reachability goal was not reached.";
+    "3 incomplete: a budget or an interrupt (Ctrl-C, SIGTERM) stopped the search, and the "
+    "reports hold the scenarios run so far; 4 a required reachability goal was not reached.";
 
 int list_command(bool json, bool names) {
     const auto& scenarios = properties::catalogue();
@@ -296,7 +297,8 @@ int main(int argc, char** argv) {
         }
         if (engine_name == "relacy") {
             tpcheck::RelacyCommandLine command_line;
-            command_line.strategy = strategy_name;
+            if (check->count("--strategy") > 0)
+                command_line.strategy = strategy_name;
             for (const char* name : {"--seed", "--pct-depth", "--max-threads", "--keep-going",
                                      "--trace-dir"}) {
                 if (check->count(name) > 0)
@@ -309,7 +311,7 @@ int main(int argc, char** argv) {
                       << "': use vtp or relacy\n";
             return tpcheck::exit_usage;
         }
-        if (!strategy_name.empty()) {
+        if (check->count("--strategy") > 0) {
             auto kind = checker::strategy_kind_from_string(strategy_name);
             if (!kind || *kind == checker::StrategyKind::replay) {
                 std::cerr << "tpcheck check: invalid strategy '" << strategy_name

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "checker/cli/report_files.hpp"
 #include "properties/scenario.hpp"
 #include "traces/export.hpp"
 #include "traces/minimize.hpp"
@@ -64,7 +65,7 @@ int minimize_command(const TraceCommands& commands) {
                              report.runs, report.accepted,
                              report.budget_hit ? ", stopped by " + report.stop_reason : "");
     std::cout << fmt::format("written to {}; replay with: tpcheck replay {}\n", commands.output,
-                             commands.output);
+                             tpcheck::shell_quote(commands.output));
     return tpcheck::exit_pass;
 }
 

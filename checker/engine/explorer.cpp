@@ -68,6 +68,11 @@ Result explore(const Program& program, const Options& options, const ExploreHook
                                  std::to_string(options.max_executions) + " executions";
             break;
         }
+        if (hooks.interrupt != nullptr && hooks.interrupt->load(std::memory_order_relaxed)) {
+            budget_hit = true;
+            result.stop_reason = "an interrupt";
+            break;
+        }
         if (options.max_seconds > 0 && elapsed() >= options.max_seconds) {
             budget_hit = true;
             result.stop_reason = fmt::format("the time budget of {:g} s", options.max_seconds);

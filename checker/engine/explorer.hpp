@@ -10,6 +10,7 @@
 //   Result          the numbers and the outcome of one run
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -54,6 +55,9 @@ struct ExploreHooks {
     std::function<void(const Progress&)> progress;
     // Called after every execution (for example to collect statistics).
     std::function<void(const Execution&)> on_execution;
+    // When it points to true (set by a signal handler, say), the search
+    // stops before its next execution and is incomplete.
+    const std::atomic<bool>* interrupt = nullptr;
 };
 
 struct Result {

@@ -8,6 +8,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "checker/cli/interrupt.hpp"
 #include "checker/cli/report_files.hpp"
 #include "checker/cli/selection.hpp"
 
@@ -137,7 +138,7 @@ std::string outcome_text(const ScenarioReport& report) {
     case Verdict::violation:
         return fmt::format("VIOLATION of {}", outcome.property);
     case Verdict::incomplete:
-        return fmt::format("incomplete: stopped by the {}", outcome.stop_reason);
+        return fmt::format("incomplete: stopped by {}", outcome.stop_reason);
     case Verdict::goal_missed:
         return fmt::format("goal missed: {}", fmt::join(report.goals_missed, ", "));
     case Verdict::pass:
@@ -254,7 +255,10 @@ int run_relacy_check(const CheckRequest& request, std::vector<ScenarioReport>& r
         }
     }
 
+    tpcheck::InterruptGuard guard;
     for (const properties::Scenario* scenario : selected) {
+        if (tpcheck::InterruptGuard::interrupted())
+            break;
         const ScenarioPort* port = find_scenario_port(scenario->name);
         if (port == nullptr) {
             // Only with --all: a named scenario without a port is an error.
@@ -271,11 +275,14 @@ int run_relacy_check(const CheckRequest& request, std::vector<ScenarioReport>& r
         const ScenarioConfig config = scenario_config(parameters);
 
         for (Scheduler scheduler : schedulers) {
+            if (tpcheck::InterruptGuard::interrupted())
+                break;
             ScenarioReport report;
             report.scenario = scenario->name;
             report.parameters = parameters;
             report.bounds = bounds_of(request, parameters, scheduler);
             report.bounds.thread_slots = port->thread_slots(config, report.bounds.max_timeouts);
+            report.bounds.interrupt = &tpcheck::InterruptGuard::flag();
             try {
                 report.outcome = run_scenario(*port, config, report.bounds);
             } catch (const std::invalid_argument& error) {
@@ -311,6 +318,10 @@ int run_relacy_check(const CheckRequest& request, std::vector<ScenarioReport>& r
         }
     }
 
+    if (tpcheck::InterruptGuard::interrupted())
+        std::cerr << fmt::format("tpcheck check: interrupted after {} {}; the summary and "
+                                 "reports hold those\n",
+                                 reports.size(), reports.size() == 1 ? "run" : "runs");
     if (!request.quiet)
         print_summary(reports, std::cout);
     if (!request.json_path.empty() && !write_json_report(request.json_path, reports))

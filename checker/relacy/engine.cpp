@@ -63,6 +63,7 @@ struct ActiveRun {
     rl::test_params* params = nullptr;
     Clock::time_point deadline;
     bool deadline_hit = false;
+    bool interrupted = false;
 };
 
 ActiveRun active;
@@ -71,15 +72,18 @@ template <int Dynamic>
 struct ProgramTest : rl::test_suite<ProgramTest<Dynamic>, 1> {
     static const rl::thread_id_t dynamic_thread_count = Dynamic;
 
-    // Stops the run at its deadline.  Relacy replays a stopped or failed
-    // execution once more to print its history; the replay of a stopped
-    // one must stop at the same point, so the decision is kept.
+    // Stops the run at its deadline or on an interrupt.  The decision is
+    // kept, so that Relacy's replay of the stopped execution stops there too.
     void before() {
         const bool replaying = active.params->collect_history;
-        if (!replaying && !active.deadline_hit && active.spec->time_limit > 0 &&
-            Clock::now() >= active.deadline)
-            active.deadline_hit = true;
-        if (active.deadline_hit)
+        if (!replaying && !active.deadline_hit && !active.interrupted) {
+            if (active.spec->interrupt != nullptr &&
+                active.spec->interrupt->load(std::memory_order_relaxed))
+                active.interrupted = true;
+            else if (active.spec->time_limit > 0 && Clock::now() >= active.deadline)
+                active.deadline_hit = true;
+        }
+        if (active.deadline_hit || active.interrupted)
             rl::ctx().rl_until("time limit reached", rl::debug_info("before"));
         run_state().counting = !replaying;
         begin_execution();
@@ -189,7 +193,9 @@ RunOutcome run(const RunSpec& spec) {
                           : start + std::chrono::duration_cast<Clock::duration>(
                                         std::chrono::duration<double>(spec.time_limit));
     active.deadline_hit = false;
+    active.interrupted = false;
     simulate_by_slots[static_cast<std::size_t>(spec.thread_slots - 1)](params);
+    const bool interrupted = active.interrupted;
     active = ActiveRun{};
     release_execution_memory();
 
@@ -220,9 +226,13 @@ RunOutcome run(const RunSpec& spec) {
     case rl::test_result_until_condition_hit:
         outcome.status = RunStatus::incomplete;
         outcome.executions = params.stop_iteration - 1;
-        char limit[48];
-        std::snprintf(limit, sizeof limit, "time limit of %g s", spec.time_limit);
-        outcome.stop_reason = limit;
+        if (interrupted) {
+            outcome.stop_reason = "an interrupt";
+        } else {
+            char limit[64];
+            std::snprintf(limit, sizeof limit, "the time limit of %g s", spec.time_limit);
+            outcome.stop_reason = limit;
+        }
         break;
     default: {
         outcome.status = RunStatus::violation;

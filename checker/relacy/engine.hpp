@@ -17,6 +17,7 @@
 // This header does not include Relacy; engine.cpp does.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -52,6 +53,9 @@ struct RunSpec {
     std::uint64_t iterations = 1000;  // random scheduler: executions to run
     unsigned context_bound = 1;       // context-bound scheduler: preemptions per execution
     double time_limit = 0;            // seconds; 0: none
+    // When it points to true (set by a signal handler, say), the run stops
+    // before its next execution and is incomplete.
+    const std::atomic<bool>* interrupt = nullptr;
     // Scheduling points per execution before Relacy reports a livelock.
     unsigned max_steps = 5000;
     // Timed waits per execution that may time out (the engine's default).
@@ -69,7 +73,7 @@ struct RunSpec {
 enum class RunStatus {
     exhaustive,  // a tree scheduler explored its whole tree: no violation
     sampled,     // the random scheduler ran every iteration: no violation
-    incomplete,  // the time limit stopped the run first
+    incomplete,  // the time limit or an interrupt stopped the run first
     violation,   // Relacy or a check reported a violation
 };
 

@@ -1,7 +1,7 @@
 // The one place that includes Relacy Race Detector.
 //
 // Debian's relacy-dev (snapshot 0.0+git20191025) defines new, delete,
-// malloc, calloc, realloc, free, assert, errno and the std::memory_order_*
+// malloc, calloc, realloc, free, assert, errno, EAGAIN and the std::memory_order_*
 // names as macros, and defines the global operator new and delete inline.
 // A translation unit that uses Relacy therefore includes every standard
 // header and every project header it needs first, then this header, and
@@ -16,6 +16,12 @@
 // NOTE: relacy.hpp, not relacy_std.hpp: the latter injects Relacy's
 // atomics and mutexes into namespace std.
 #pragma once
+
+#include <cerrno>
+
+// Relacy's pthread header redefines EAGAIN as its own error number (5).
+// The system's value comes back below, so that errors print as usual.
+inline constexpr int vtp_system_eagain = EAGAIN;
 
 #include <relacy/relacy.hpp>
 
@@ -36,3 +42,5 @@
 #undef VAR_T
 #undef TLS_T
 #undef VAR
+#undef EAGAIN
+#define EAGAIN vtp_system_eagain

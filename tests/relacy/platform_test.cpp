@@ -148,7 +148,7 @@ TEST_CASE("time limit stops a tree search as incomplete") {
     spec.time_limit = 0.05;
     RunOutcome outcome = checker::relacy::run(spec);
     CHECK(outcome.status == RunStatus::incomplete);
-    CHECK(outcome.stop_reason == "time limit of 0.05 s");
+    CHECK(outcome.stop_reason == "the time limit of 0.05 s");
     CHECK(outcome.executions > 0);
     CHECK(outcome.seconds < 5);
 }

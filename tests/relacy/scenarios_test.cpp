@@ -216,7 +216,7 @@ TEST_CASE("check exits incomplete when the time limit stops a search") {
     CHECK(relacy::run_relacy_check(request, reports) == relacy::exit_incomplete);
     REQUIRE(reports.size() == 1);
     CHECK(reports[0].verdict == relacy::Verdict::incomplete);
-    CHECK(reports[0].outcome.stop_reason == "time limit of 0.1 s");
+    CHECK(reports[0].outcome.stop_reason == "the time limit of 0.1 s");
 }
 
 TEST_CASE("check rejects bad requests") {
