@@ -17,16 +17,6 @@
 
 namespace tpcheck {
 
-std::string_view to_string(Verdict verdict) {
-    switch (verdict) {
-    case Verdict::pass: return "pass";
-    case Verdict::violation: return "violation";
-    case Verdict::incomplete: return "incomplete";
-    case Verdict::goal_missed: return "goal missed";
-    }
-    return "unknown";
-}
-
 namespace {
 
 // Rewrites an error of checker::validate, which names Options fields in
@@ -214,22 +204,10 @@ int run_check(const CheckRequest& request, std::vector<ScenarioReport>& reports)
     if (!request.junit_path.empty() && !write_junit_report(request.junit_path, reports))
         return exit_usage;
 
-    int code = exit_pass;
-    for (const ScenarioReport& report : reports) {
-        int mine = report.verdict == Verdict::violation     ? exit_violation
-                   : report.verdict == Verdict::goal_missed ? exit_goal_missed
-                   : report.verdict == Verdict::incomplete  ? exit_incomplete
-                                                            : exit_pass;
-        // A violation outranks a missed goal, which outranks an incomplete run.
-        auto rank = [](int value) {
-            return value == exit_violation ? 3 : value == exit_goal_missed ? 2
-                                             : value == exit_incomplete    ? 1
-                                                                           : 0;
-        };
-        if (rank(mine) > rank(code))
-            code = mine;
-    }
-    return code;
+    Verdict worst = Verdict::pass;
+    for (const ScenarioReport& report : reports)
+        worst = worse(worst, report.verdict);
+    return exit_code(worst);
 }
 
 }  // namespace tpcheck

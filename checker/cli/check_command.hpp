@@ -13,22 +13,11 @@
 #include <string>
 #include <vector>
 
+#include "checker/cli/verdict.hpp"
 #include "checker/engine/explorer.hpp"
 #include "properties/scenario.hpp"
 
 namespace tpcheck {
-
-// Exit codes of tpcheck, documented in --help and docs/tpcheck.md.
-enum ExitCode : int {
-    exit_pass = 0,
-    exit_violation = 1,
-    exit_usage = 2,
-    exit_incomplete = 3,
-    exit_goal_missed = 4,
-};
-
-enum class Verdict { pass, violation, incomplete, goal_missed };
-std::string_view to_string(Verdict verdict);
 
 struct OptionOverrides {
     std::optional<checker::StrategyKind> strategy;

@@ -37,16 +37,6 @@ const char* const relacy_engine_help =
     "no such hook; the ports keep the scenarios' end-of-run checks of runs and cancel results. "
     "Relacy fires a timed wait's timeout at any point, without the vtp engine's deadline order.";
 
-std::string_view to_string(Verdict verdict) {
-    switch (verdict) {
-    case Verdict::pass: return "pass";
-    case Verdict::violation: return "violation";
-    case Verdict::incomplete: return "incomplete";
-    case Verdict::goal_missed: return "goal missed";
-    }
-    return "unknown";
-}
-
 std::optional<std::vector<Scheduler>> parse_schedulers(std::string_view text) {
     std::vector<Scheduler> schedulers;
     if (text == "all")
@@ -193,25 +183,10 @@ std::vector<std::string> history_tail(const std::string& history, std::size_t co
 }
 
 int exit_code_of(const std::vector<ScenarioReport>& reports) {
-    // A violation outranks a missed goal, which outranks an incomplete run.
-    auto rank = [](Verdict verdict) {
-        return verdict == Verdict::violation     ? 3
-               : verdict == Verdict::goal_missed ? 2
-               : verdict == Verdict::incomplete  ? 1
-                                                 : 0;
-    };
     Verdict worst = Verdict::pass;
-    for (const ScenarioReport& report : reports) {
-        if (rank(report.verdict) > rank(worst))
-            worst = report.verdict;
-    }
-    switch (worst) {
-    case Verdict::violation: return exit_violation;
-    case Verdict::goal_missed: return exit_goal_missed;
-    case Verdict::incomplete: return exit_incomplete;
-    case Verdict::pass: return exit_pass;
-    }
-    return exit_pass;
+    for (const ScenarioReport& report : reports)
+        worst = tpcheck::worse(worst, report.verdict);
+    return tpcheck::exit_code(worst);
 }
 
 }  // namespace

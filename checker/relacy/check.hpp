@@ -21,18 +21,19 @@
 #include <string_view>
 #include <vector>
 
+#include "checker/cli/verdict.hpp"
 #include "checker/relacy/engine.hpp"
 #include "checker/relacy/scenarios.hpp"
 #include "properties/scenario.hpp"
 
 namespace checker::relacy {
 
-// tpcheck's exit codes (checker/cli/check_command.hpp), with the same values.
-inline constexpr int exit_pass = 0;
-inline constexpr int exit_violation = 1;
-inline constexpr int exit_usage = 2;
-inline constexpr int exit_incomplete = 3;
-inline constexpr int exit_goal_missed = 4;
+using tpcheck::exit_goal_missed;
+using tpcheck::exit_incomplete;
+using tpcheck::exit_pass;
+using tpcheck::exit_usage;
+using tpcheck::exit_violation;
+using tpcheck::Verdict;
 
 // Defaults of a request's unset fields.
 inline constexpr std::uint64_t default_iterations = 1000;
@@ -60,9 +61,6 @@ struct CheckRequest {
     std::string junit_path;
     bool quiet = false;  // print nothing but errors
 };
-
-enum class Verdict { pass, violation, incomplete, goal_missed };
-std::string_view to_string(Verdict verdict);
 
 struct ScenarioReport {
     std::string scenario;
