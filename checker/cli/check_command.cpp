@@ -119,10 +119,10 @@ int run_check(const CheckRequest& request, std::vector<ScenarioReport>& reports)
     }
 
     std::set<std::string> probes_fired;
+    // After an interrupt, each scenario left still gets its entry: its
+    // search stops before the first execution, as incomplete.
     InterruptGuard guard;
     for (const properties::Scenario* scenario : selected) {
-        if (InterruptGuard::interrupted())
-            break;
         const properties::Parameters given = parameters_of(*scenario, request.parameters);
         ScenarioReport report;
         report.scenario = scenario->name;
@@ -179,9 +179,8 @@ int run_check(const CheckRequest& request, std::vector<ScenarioReport>& reports)
     }
 
     if (InterruptGuard::interrupted())
-        std::cerr << fmt::format("tpcheck check: interrupted after {} of {} scenarios; the "
-                                 "summary and reports hold those\n",
-                                 reports.size(), selected.size());
+        std::cerr << "tpcheck check: interrupted: the scenarios that did not finish are "
+                     "reported as incomplete\n";
     if (!request.quiet) {
         print_summary(reports, std::cout);
         if (request.all) {
@@ -199,9 +198,14 @@ int run_check(const CheckRequest& request, std::vector<ScenarioReport>& reports)
                           << "\n";
         }
     }
-    if (!request.json_path.empty() && !write_json_report(request.json_path, reports))
-        return exit_usage;
-    if (!request.junit_path.empty() && !write_junit_report(request.junit_path, reports))
+    // A report that cannot be written does not keep the other from being
+    // written.
+    bool written = true;
+    if (!request.json_path.empty())
+        written = write_json_report(request.json_path, reports) && written;
+    if (!request.junit_path.empty())
+        written = write_junit_report(request.junit_path, reports) && written;
+    if (!written)
         return exit_usage;
 
     Verdict worst = Verdict::pass;

@@ -7,8 +7,8 @@
 
 namespace tpcheck {
 
-// While alive, turns the first SIGINT or SIGTERM into a stop request that
-// interrupted() reads.  A second signal ends the process at once.
+// While alive, turns SIGINT and SIGTERM into a stop request that
+// interrupted() reads.  A second SIGINT ends the process at once.
 class InterruptGuard {
 public:
     InterruptGuard();

@@ -156,7 +156,7 @@ void write_counterexample(const CheckRequest& request, ScenarioReport& report) {
         return;
     }
     report.trace_path = path;
-    report.replay_command = "tpcheck replay " + shell_quote(path);
+    report.replay_command = replay_command(path);
 }
 
 }  // namespace tpcheck

@@ -138,6 +138,10 @@ bool write_junit_file(const std::string& path, std::string_view suite, std::stri
     return write_report(path, file, "JUnit");
 }
 
+std::string replay_command(const std::string& path) {
+    return "tpcheck replay " + shell_quote(path.rfind('-', 0) == 0 ? "./" + path : path);
+}
+
 std::string shell_quote(const std::string& text) {
     auto plain = [](char c) {
         return std::isalnum(static_cast<unsigned char>(c)) != 0 ||

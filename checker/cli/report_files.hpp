@@ -30,6 +30,10 @@ std::string xml_escape(const std::string& text);
 // characters that need no quoting, otherwise in single quotes.
 std::string shell_quote(const std::string& text);
 
+// Returns the shell command that replays the trace at path.  A path that
+// starts with '-' gets "./" in front, so that it is not read as an option.
+std::string replay_command(const std::string& path);
+
 // Writes document to path, indented by two spaces and ended by a newline,
 // through a temporary file so that a failed write leaves no cut-off report.
 // Returns false, after printing why, if the file cannot be written.

@@ -233,8 +233,8 @@ int main(int argc, char** argv) {
     int_option("--pct-depth", overrides.pct_depth, "PCT depth d (default 3)");
     std::string max_executions_text;
     check->add_option("--max-executions", max_executions_text,
-                      "Execution budget per scenario (0: unlimited; sampling strategies default "
-                      "to 1000)");
+                      "Execution budget per scenario (dpor and dfs: 0, the default, is "
+                      "unlimited; random and pct run 1000 when it is 0 or not given)");
     check->add_option_function<double>(
         "--time-limit", [&overrides](const double& value) { overrides.time_limit = value; },
         "Time budget per scenario in seconds (0: unlimited)");
@@ -258,6 +258,11 @@ int main(int argc, char** argv) {
 
     try {
         app.parse(argc, argv);
+    } catch (const CLI::ConversionError& error) {
+        // CLI11's own message is only "Could not convert: OPTION = VALUE".
+        std::cerr << "tpcheck: invalid value: " << error.what()
+                  << ": expected a number within the option's range (see --help)\n";
+        return tpcheck::exit_usage;
     } catch (const CLI::ParseError& error) {
         int code = app.exit(error);
         return code == 0 ? tpcheck::exit_pass : tpcheck::exit_usage;

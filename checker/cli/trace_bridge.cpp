@@ -64,8 +64,8 @@ int minimize_command(const TraceCommands& commands) {
                              traces::to_string(report.before), traces::to_string(report.after),
                              report.runs, report.accepted,
                              report.budget_hit ? ", stopped by " + report.stop_reason : "");
-    std::cout << fmt::format("written to {}; replay with: tpcheck replay {}\n", commands.output,
-                             tpcheck::shell_quote(commands.output));
+    std::cout << fmt::format("written to {}; replay with: {}\n", commands.output,
+                             tpcheck::replay_command(commands.output));
     return tpcheck::exit_pass;
 }
 

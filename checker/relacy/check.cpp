@@ -106,9 +106,13 @@ RunSpec bounds_of(const CheckRequest& request, const properties::Parameters& par
 }
 
 std::optional<std::string> validate(const CheckRequest& request) {
-    if (request.iterations && *request.iterations == 0)
-        return std::string("invalid --max-executions 0 for the Relacy engine: its random "
-                           "scheduler needs at least 1 execution");
+    const bool random_runs =
+        request.schedulers.empty() ||
+        std::find(request.schedulers.begin(), request.schedulers.end(), Scheduler::random) !=
+            request.schedulers.end();
+    if (request.iterations && *request.iterations == 0 && random_runs)
+        return std::string("invalid --max-executions 0 for --engine relacy: its random "
+                           "scheduler needs 1 or more");
     if (request.time_limit && !(*request.time_limit >= 0))
         return fmt::format("invalid --time-limit {}: expected 0 (none) or more seconds",
                            *request.time_limit);
@@ -230,10 +234,10 @@ int run_relacy_check(const CheckRequest& request, std::vector<ScenarioReport>& r
         }
     }
 
+    // After an interrupt, each run left still gets its entry: Relacy stops
+    // it before the first execution, as incomplete.
     tpcheck::InterruptGuard guard;
     for (const properties::Scenario* scenario : selected) {
-        if (tpcheck::InterruptGuard::interrupted())
-            break;
         const ScenarioPort* port = find_scenario_port(scenario->name);
         if (port == nullptr) {
             // Only with --all: a named scenario without a port is an error.
@@ -250,8 +254,6 @@ int run_relacy_check(const CheckRequest& request, std::vector<ScenarioReport>& r
         const ScenarioConfig config = scenario_config(parameters);
 
         for (Scheduler scheduler : schedulers) {
-            if (tpcheck::InterruptGuard::interrupted())
-                break;
             ScenarioReport report;
             report.scenario = scenario->name;
             report.parameters = parameters;
@@ -294,14 +296,18 @@ int run_relacy_check(const CheckRequest& request, std::vector<ScenarioReport>& r
     }
 
     if (tpcheck::InterruptGuard::interrupted())
-        std::cerr << fmt::format("tpcheck check: interrupted after {} {}; the summary and "
-                                 "reports hold those\n",
-                                 reports.size(), reports.size() == 1 ? "run" : "runs");
+        std::cerr << "tpcheck check: interrupted: the runs that did not finish are reported "
+                     "as incomplete\n";
     if (!request.quiet)
         print_summary(reports, std::cout);
-    if (!request.json_path.empty() && !write_json_report(request.json_path, reports))
-        return exit_usage;
-    if (!request.junit_path.empty() && !write_junit_report(request.junit_path, reports))
+    // A report that cannot be written does not keep the other from being
+    // written.
+    bool written = true;
+    if (!request.json_path.empty())
+        written = write_json_report(request.json_path, reports) && written;
+    if (!request.junit_path.empty())
+        written = write_junit_report(request.junit_path, reports) && written;
+    if (!written)
         return exit_usage;
     return exit_code_of(reports);
 }
