@@ -12,6 +12,7 @@
 
 #include "checker/cli/interrupt.hpp"
 #include "checker/cli/report.hpp"
+#include "checker/cli/report_files.hpp"
 #include "checker/cli/selection.hpp"
 #include "model/probes.hpp"
 
@@ -198,14 +199,9 @@ int run_check(const CheckRequest& request, std::vector<ScenarioReport>& reports)
                           << "\n";
         }
     }
-    // A report that cannot be written does not keep the other from being
-    // written.
-    bool written = true;
-    if (!request.json_path.empty())
-        written = write_json_report(request.json_path, reports) && written;
-    if (!request.junit_path.empty())
-        written = write_junit_report(request.junit_path, reports) && written;
-    if (!written)
+    auto write_json = [&](const std::string& path) { return write_json_report(path, reports); };
+    auto write_junit = [&](const std::string& path) { return write_junit_report(path, reports); };
+    if (!write_reports(request.json_path, request.junit_path, write_json, write_junit))
         return exit_usage;
 
     Verdict worst = Verdict::pass;

@@ -1,5 +1,5 @@
 // Stopping `tpcheck check` cleanly on SIGINT or SIGTERM: the search in
-// progress ends as incomplete, and the reports hold what ran.
+// progress ends as incomplete, and the reports list every scenario.
 #pragma once
 
 #include <atomic>

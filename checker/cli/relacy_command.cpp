@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
 #include <iostream>
 #include <sstream>
 
@@ -72,17 +71,12 @@ int run_relacy_engine(const CheckRequest& request, const RelacyCommandLine& comm
         std::cerr << "tpcheck check: " << *error << "\n";
         return exit_usage;
     }
-    // An empty list runs all three schedulers.
-    auto runs = [&](relacy::Scheduler scheduler) {
-        const auto& chosen = relacy_request.schedulers;
-        return chosen.empty() || std::find(chosen.begin(), chosen.end(), scheduler) != chosen.end();
-    };
     // check_ranges() rejected a negative count, and the Relacy engine
     // rejects 0 if its random scheduler runs.
     if (overrides.max_executions)
         relacy_request.iterations = static_cast<std::uint64_t>(*overrides.max_executions);
     if (overrides.preemption_bound) {
-        if (*overrides.preemption_bound < 0 && runs(relacy::Scheduler::context_bound)) {
+        if (*overrides.preemption_bound < 0 && relacy::runs_scheduler(relacy_request, relacy::Scheduler::context_bound)) {
             std::cerr << "tpcheck check: invalid --preemption-bound "
                       << *overrides.preemption_bound
                       << " for --engine relacy: its context-bound scheduler needs 0 or more\n";

@@ -159,4 +159,15 @@ std::string shell_quote(const std::string& text) {
     return quoted + "'";
 }
 
+bool write_reports(const std::string& json_path, const std::string& junit_path,
+                   const std::function<bool(const std::string&)>& write_json,
+                   const std::function<bool(const std::string&)>& write_junit) {
+    bool written = true;
+    if (!json_path.empty())
+        written = write_json(json_path) && written;
+    if (!junit_path.empty())
+        written = write_junit(junit_path) && written;
+    return written;
+}
+
 }  // namespace tpcheck

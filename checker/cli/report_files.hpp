@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,7 +27,7 @@ struct JunitCase {
 // by U+FFFD.
 std::string xml_escape(const std::string& text);
 
-// Returns text as one word for a POSIX shell: as it is if it holds only
+// Returns text as one word for a POSIX shell: as it is if it contains only
 // characters that need no quoting, otherwise in single quotes.
 std::string shell_quote(const std::string& text);
 
@@ -42,5 +43,11 @@ bool write_json_file(const std::string& path, const nlohmann::json& document);
 // Returns false, after printing why, if the file cannot be written.
 bool write_junit_file(const std::string& path, std::string_view suite, std::string_view classname,
                       const std::vector<JunitCase>& cases);
+
+// Writes the JSON and the JUnit report whose paths are not empty, the
+// second even if the first fails.  Returns false if either write failed.
+bool write_reports(const std::string& json_path, const std::string& junit_path,
+                   const std::function<bool(const std::string&)>& write_json,
+                   const std::function<bool(const std::string&)>& write_junit);
 
 }  // namespace tpcheck

@@ -122,10 +122,8 @@ bool has_release(std::memory_order order) {
            order == std::memory_order_seq_cst;
 }
 
-// Footprint of an operation on its objects; shared by pending transitions
-// and recorded steps so that both sides of a dependency agree.
-// Writes the footprint in place: one built aside and copied in would be
-// read back right after its fields were stored one by one.
+// Writes the footprint of an operation on its objects in place.  Pending
+// transitions and recorded steps share it, so both sides of a dependency agree.
 void footprint_of(OpKind op, ObjectId object, ObjectId object2, Footprint& footprint) {
     footprint.count = 0;
     switch (op) {

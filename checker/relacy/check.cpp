@@ -37,6 +37,11 @@ const char* const relacy_engine_help =
     "no such hook; the ports keep the scenarios' end-of-run checks of runs and cancel results. "
     "Relacy fires a timed wait's timeout at any point, without the vtp engine's deadline order.";
 
+bool runs_scheduler(const CheckRequest& request, Scheduler scheduler) {
+    const auto& chosen = request.schedulers;
+    return chosen.empty() || std::find(chosen.begin(), chosen.end(), scheduler) != chosen.end();
+}
+
 std::optional<std::vector<Scheduler>> parse_schedulers(std::string_view text) {
     std::vector<Scheduler> schedulers;
     if (text == "all")
@@ -106,11 +111,8 @@ RunSpec bounds_of(const CheckRequest& request, const properties::Parameters& par
 }
 
 std::optional<std::string> validate(const CheckRequest& request) {
-    const bool random_runs =
-        request.schedulers.empty() ||
-        std::find(request.schedulers.begin(), request.schedulers.end(), Scheduler::random) !=
-            request.schedulers.end();
-    if (request.iterations && *request.iterations == 0 && random_runs)
+    if (request.iterations && *request.iterations == 0 &&
+        runs_scheduler(request, Scheduler::random))
         return std::string("invalid --max-executions 0 for --engine relacy: its random "
                            "scheduler needs 1 or more");
     if (request.time_limit && !(*request.time_limit >= 0))
@@ -300,14 +302,9 @@ int run_relacy_check(const CheckRequest& request, std::vector<ScenarioReport>& r
                      "as incomplete\n";
     if (!request.quiet)
         print_summary(reports, std::cout);
-    // A report that cannot be written does not keep the other from being
-    // written.
-    bool written = true;
-    if (!request.json_path.empty())
-        written = write_json_report(request.json_path, reports) && written;
-    if (!request.junit_path.empty())
-        written = write_junit_report(request.junit_path, reports) && written;
-    if (!written)
+    auto write_json = [&](const std::string& path) { return write_json_report(path, reports); };
+    auto write_junit = [&](const std::string& path) { return write_junit_report(path, reports); };
+    if (!tpcheck::write_reports(request.json_path, request.junit_path, write_json, write_junit))
         return exit_usage;
     return exit_code_of(reports);
 }

@@ -81,6 +81,9 @@ ScenarioConfig scenario_config(const properties::Parameters& parameters);
 // context-bound), or "all".  Returns nothing for an unknown name.
 std::optional<std::vector<Scheduler>> parse_schedulers(std::string_view text);
 
+// Returns true if request runs scheduler (an empty list runs all three).
+bool runs_scheduler(const CheckRequest& request, Scheduler scheduler);
+
 // Runs the request: one run per selected scenario and scheduler.  Prints a
 // line per run (unless quiet) and a summary, writes the JSON and JUnit
 // reports, fills reports, and returns tpcheck's exit code.  Errors in the

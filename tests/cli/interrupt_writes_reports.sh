@@ -2,7 +2,7 @@
 # Sends SIGTERM to a long `tpcheck check` run, and requires exit code 3 and
 # a JSON report with one entry per run, the unfinished ones interrupted.
 # Usage: interrupt_writes_reports.sh TPCHECK ENTRIES CHECK-ARGUMENTS...
-# ENTRIES "all" stands for the number of scenarios in the catalogue.
+# ENTRIES "all" is the number of scenarios in the catalogue.
 set -u
 tpcheck=$1
 entries=$2

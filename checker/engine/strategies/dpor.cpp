@@ -477,7 +477,7 @@ private:
     std::vector<std::uint64_t> marked_;
     std::uint64_t stamp_ = 0;
     Scan scan_;  // reused from execution to execution
-    std::vector<int> reversal_;  // add_backtrack()'s v, reused
+    std::vector<int> reversal_;  // scratch space for add_backtrack()'s sequence v
 };
 
 }  // namespace
